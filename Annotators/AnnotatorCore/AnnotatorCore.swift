@@ -1,0 +1,1 @@
+/// The Annotator protocol and the detector conventions shared by every annotator.

@@ -1,0 +1,1 @@
+/// Canny edge annotator (controlnet_aux CannyDetector).

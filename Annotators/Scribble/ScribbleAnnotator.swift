@@ -1,0 +1,1 @@
+/// Scribble annotator for user drawings.

@@ -1,0 +1,1 @@
+print("annotate-samples: not built yet")

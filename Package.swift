@@ -1,0 +1,88 @@
+// swift-tools-version: 6.0
+// Easel: a computer-vision conditioning and editing suite built on Stable Diffusion, for Linux, on the CPU.
+//
+// System libraries (OpenBLAS, libpng, OpenCV) are found through pkg-config; no unsafe flags, so Easel can be
+// used as a dependency. Dependency arrows point one way:
+//   EaselTensor <- EaselCheckpoint, EaselImage <- Annotators <- EaselCLI <- easel, Examples.
+import PackageDescription
+
+let package = Package(
+    name: "Easel",
+    products: [
+        .library(name: "EaselTensor", targets: ["EaselTensor"]),
+        .library(name: "EaselCheckpoint", targets: ["EaselCheckpoint"]),
+        .library(name: "EaselImage", targets: ["EaselImage"]),
+        .library(name: "EaselAnnotators", targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator"]),
+        .executable(name: "easel", targets: ["easel"]),
+        .executable(name: "annotate-samples", targets: ["AnnotateSamples"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: System libraries and the one C++ shim
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CSystemOpenCV", path: "Sources/CSystemOpenCV", pkgConfig: "opencv4",
+            providers: [.apt(["libopencv-dev"])]),
+        .target(name: "COpenCV", dependencies: ["CSystemOpenCV"], path: "Sources/COpenCV"),
+
+        // MARK: Library
+        .target(name: "EaselTensor", dependencies: ["CBLAS"]),
+        .target(name: "EaselCheckpoint", dependencies: ["EaselTensor"]),
+        .target(name: "EaselImage", dependencies: ["CPNG", "COpenCV"]),
+
+        // MARK: Annotators
+        .target(name: "AnnotatorCore", dependencies: ["EaselImage"], path: "Annotators/AnnotatorCore"),
+        .target(
+            name: "CannyAnnotator", dependencies: ["AnnotatorCore", "EaselImage", "COpenCV"],
+            path: "Annotators/Canny"),
+        .target(
+            name: "ScribbleAnnotator", dependencies: ["AnnotatorCore", "EaselImage"],
+            path: "Annotators/Scribble"),
+
+        // MARK: Command line
+        .target(
+            name: "EaselCLI",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "EaselTensor", "EaselCheckpoint", "EaselImage",
+                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator",
+            ]),
+        .executableTarget(name: "easel", dependencies: ["EaselCLI"]),
+
+        // MARK: Examples
+        .executableTarget(
+            name: "AnnotateSamples",
+            dependencies: ["EaselImage", "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator"],
+            path: "Examples/AnnotateSamples",
+            resources: [.copy("Samples")]),
+
+        // MARK: Tests
+        .target(
+            name: "EaselTestSupport", dependencies: ["EaselTensor", "EaselCheckpoint"],
+            path: "Tests/EaselTestSupport"),
+        .testTarget(
+            name: "EaselTensorTests", dependencies: ["EaselTensor", "EaselCheckpoint", "EaselTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "EaselCheckpointTests", dependencies: ["EaselCheckpoint", "EaselTensor", "EaselTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "EaselImageTests", dependencies: ["EaselImage", "EaselTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "AnnotatorTests",
+            dependencies: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "EaselImage", "EaselTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "EaselCLITests", dependencies: ["EaselCLI", "EaselImage", "EaselCheckpoint", "EaselTestSupport"],
+            resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

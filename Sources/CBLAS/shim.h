@@ -1,0 +1,6 @@
+// OpenBLAS's CBLAS interface. The include path comes from `pkg-config openblas`
+// (Debian: /usr/include/x86_64-linux-gnu/openblas-pthread).
+#include <cblas.h>
+// Thread control, so callers that parallelise themselves can keep OpenBLAS from oversubscribing.
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
