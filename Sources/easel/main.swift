@@ -1,1 +1,3 @@
-print("easel: not built yet")
+import EaselCLI
+
+EaselCommand.main()

@@ -1,1 +1,0 @@
-/// The `easel` command line: subcommands built on the library.
