@@ -1,3 +1,4 @@
 import EaselCLI
+import Foundation
 
-EaselCommand.main()
+exit(CommandLineRunner.run())
