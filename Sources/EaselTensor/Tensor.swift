@@ -13,7 +13,9 @@ public struct Tensor: Sendable, Equatable {
     public private(set) var shape: [Int]
     /// The elements in row-major order; `scalars.count == shape.reduce(1, *)`.
     public var scalars: [Float] {
-        didSet { precondition(scalars.count == oldValue.count, "Tensor.scalars must keep its element count") }
+        // Checked against `shape`, not `oldValue`: reading `oldValue` would keep a second reference to the
+        // buffer alive during the mutation and force a full copy on every in-place op.
+        didSet { precondition(scalars.count == Tensor.elementCount(shape), "Tensor.scalars must keep its element count") }
     }
 
     /// A tensor of the given shape holding `scalars` in row-major order.
