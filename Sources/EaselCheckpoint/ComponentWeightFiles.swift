@@ -18,9 +18,11 @@ struct ComponentWeightFiles {
     /// The other variants found.
     var otherVariants: [String]
 
-    /// Chooses within `folder`: the `requested` variant if given (an error if absent), else the default,
-    /// else the only variant, else `fp16`. Returns nil when the folder has no safetensors files; throws
-    /// `.unsupportedFormat` when it has only pickle weights.
+    /// Chooses within `folder` as diffusers' `variant_compatible_siblings` does: the `requested` variant
+    /// when the folder has it, else the default files (so `fp16` on a pipeline whose ControlNet has no fp16
+    /// file reads its default weights); without a request, the default, else the only variant, else `fp16`.
+    /// Returns nil when the folder has no safetensors files; throws `.unsupportedFormat` when it has only
+    /// pickle weights, `.invalidModelFolder` when neither the requested variant nor the default is there.
     static func select(in folder: URL, requested: String?) throws -> ComponentWeightFiles? {
         let names: [String]
         do {
@@ -48,12 +50,15 @@ struct ComponentWeightFiles {
         }
         let available = groups.keys.sorted()
         let chosen: String
-        if let requested {
-            guard groups[requested] != nil else {
-                let list = available.map { $0.isEmpty ? "default" : $0 }.joined(separator: ", ")
-                throw CheckpointError.invalidModelFolder(path: folder.path, reason: "it has no '\(requested)' variant (it has: \(list))")
-            }
+        if let requested, groups[requested] != nil {
             chosen = requested
+        } else if let requested {
+            guard groups[""] != nil else {
+                let list = available.map { $0.isEmpty ? "default" : $0 }.joined(separator: ", ")
+                throw CheckpointError.invalidModelFolder(
+                    path: folder.path, reason: "it has neither a '\(requested)' variant nor default weights (it has: \(list))")
+            }
+            chosen = ""
         } else if groups[""] != nil {
             chosen = ""
         } else if available.count == 1 || groups["fp16"] == nil {
@@ -67,19 +72,35 @@ struct ComponentWeightFiles {
     }
 
     /// "" for `model.safetensors` / `model-00001-of-00002.safetensors`, "fp16" for
-    /// `diffusion_pytorch_model.fp16.safetensors`, nil for a name that is not a diffusers weight name.
+    /// `diffusion_pytorch_model.fp16.safetensors`, `...fp16-00001-of-00002.safetensors` and the legacy
+    /// `...-00001-of-00002.fp16.safetensors`; nil for a name that is not a diffusers weight name.
     static func variant(ofFileNamed name: String) -> String? {
-        var stem = Substring(name.dropLast(".safetensors".count))
-        // Strip a shard suffix "-NNNNN-of-NNNNN".
-        let parts = stem.split(separator: "-", omittingEmptySubsequences: false)
-        if parts.count >= 4, parts[parts.count - 2] == "of", isNumber(parts[parts.count - 1]), isNumber(parts[parts.count - 3]) {
-            stem = stem.dropLast(parts[parts.count - 3].count + parts[parts.count - 1].count + 5)
-        }
-        for base in baseNames {
-            if stem == base { return "" }
-            if stem.hasPrefix(base + "."), stem.count > base.count + 1 { return String(stem.dropFirst(base.count + 1)) }
+        let stem = Substring(name.dropLast(".safetensors".count))
+        for base in baseNames where stem.hasPrefix(base) {
+            var rest = stem.dropFirst(base.count)
+            rest = dropShardSuffix(rest, leading: true)
+            if rest.isEmpty { return "" }
+            guard rest.first == ".", rest.count > 1 else { continue }
+            let variant = dropShardSuffix(rest.dropFirst(), leading: false)
+            if !variant.isEmpty && !variant.contains(".") { return String(variant) }
         }
         return nil
+    }
+
+    /// `text` without a shard marker "-NNNNN-of-NNNNN" at its start (`leading`) or end.
+    private static func dropShardSuffix(_ text: Substring, leading: Bool) -> Substring {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        if leading {
+            // "-00001-of-00002" or "-00001-of-00002.fp16": parts "", "00001", "of", "00002[.fp16]"
+            guard parts.count == 4, parts[0].isEmpty, isNumber(parts[1]), parts[2] == "of" else { return text }
+            let last = parts[3].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard isNumber(last[0]) else { return text }
+            return text.dropFirst(parts[1].count + last[0].count + 5)
+        }
+        guard parts.count >= 4, parts[parts.count - 2] == "of", isNumber(parts[parts.count - 1]),
+            isNumber(parts[parts.count - 3])
+        else { return text }
+        return text.dropLast(parts[parts.count - 3].count + parts[parts.count - 1].count + 5)
     }
 
     private static func isNumber(_ s: Substring) -> Bool { !s.isEmpty && s.allSatisfy { $0 >= "0" && $0 <= "9" } }
