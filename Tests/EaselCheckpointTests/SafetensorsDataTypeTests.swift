@@ -30,7 +30,7 @@ import Testing
     @Test func float32ValuesAreReadAsStored() throws {
         let f32 = try ReferenceFixture("dtypes.safetensors", in: .module).tensor("f32")
         #expect(f32.shape == [3, 5])
-        let known: [Float] = [0.1, -2.5, 1e-40, 3.4e38, .infinity, -0.0]
+        let known: [Float] = [0.1, -2.5, Float(1e-40 as Double), 3.4e38, .infinity, -0.0]  // 1e-40: a subnormal
         #expect(Self.sameBits(Array(f32.scalars.prefix(6)), known))
     }
 
