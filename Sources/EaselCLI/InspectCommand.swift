@@ -1,11 +1,43 @@
 import ArgumentParser
+import EaselCheckpoint
+import Foundation
 
-/// `easel inspect PATH`: what a checkpoint file or model folder holds.
+/// `easel inspect PATH`: what a checkpoint file or model folder holds: per component its tensors (name,
+/// dtype, shape), parameter count, and which known network it is.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "inspect", abstract: "List the tensors of a checkpoint or model folder.")
+        commandName: "inspect",
+        abstract: "List the tensors of a checkpoint or model folder and identify the model.",
+        discussion: """
+            PATH is a .safetensors file, a diffusers pipeline folder (model_index.json), a diffusers \
+            component folder (config.json with its weights, e.g. a ControlNet), or a folder of .safetensors \
+            files. PyTorch pickle checkpoints (.ckpt, .pth, .bin) are not supported yet.
+            """)
+
+    @Argument(help: "The checkpoint file or model folder.")
+    var path: String
+
+    @Flag(help: "Print only each component's totals and identification, not every tensor.")
+    var summary = false
+
+    @Option(help: "The diffusers weight variant to read (e.g. fp16); components without it read their default weights.")
+    var variant: String?
 
     func run() throws {
-        throw ValidationError("inspect is not available yet")
+        let text: String
+        do {
+            let inventory = try CheckpointInventory(contentsOf: URL(fileURLWithPath: path), variant: variant)
+            text = InspectReport.render(inventory, summary: summary)
+        } catch {
+            Self.reportFailure(error)
+            throw ExitCode.failure
+        }
+        print(text, terminator: "")
+    }
+
+    /// One line on standard error, `easel: error: ...`, as the command-line contract asks.
+    static func reportFailure(_ error: any Error) {
+        let message = (error as? CheckpointError)?.description ?? error.localizedDescription
+        FileHandle.standardError.write(Data("easel: error: \(message)\n".utf8))
     }
 }

@@ -1,77 +1,63 @@
 import EaselTensor
 import Foundation
 
-/// Element types a safetensors file may hold that Easel reads (all are widened to float32).
-public enum TensorDataType: String, Sendable, CaseIterable {
-    case float32 = "F32"
-    case float16 = "F16"
-    case bfloat16 = "BF16"
-
-    /// Bytes per element.
-    public var byteSize: Int {
-        switch self {
-        case .float32: 4
-        case .float16, .bfloat16: 2
-        }
-    }
-}
-
-/// Where one tensor lives in a safetensors file.
-public struct TensorInfo: Sendable, Equatable {
-    public var name: String
-    public var dataType: TensorDataType
-    public var shape: [Int]
-    /// Byte range inside the data section (after the header).
-    public var dataOffsets: Range<Int>
-
-    public var elementCount: Int { shape.reduce(1, *) }
-}
-
 /// A `.safetensors` file (the Hugging Face format: an 8-byte little-endian header length, a JSON header,
 /// then raw little-endian tensor data), memory-mapped so that opening a multi-gigabyte checkpoint costs
-/// nothing until tensors are read.
+/// nothing until tensors are read, and validated on opening exactly as strictly as the reference
+/// implementation (see `SafetensorsHeader`).
 public struct SafetensorsFile: Sendable {
     public let url: URL
     /// Tensors by name.
     public let tensors: [String: TensorInfo]
-    /// The free-form `__metadata__` string map.
+    /// The free-form `__metadata__` string map (empty when the file has none).
     public let metadata: [String: String]
-    private let data: Data
+    /// Tensor names in file order (by data offset).
+    public let tensorNames: [String]
+    private let mapping: MappedFile
     private let dataStart: Int
 
-    /// Maps and parses the header of the file at `url`.
+    /// Maps the file at `url` and validates its header. Throws `CheckpointError` naming the file:
+    /// `.unreadable` when it cannot be opened, `.corrupt` when it is not a valid safetensors file.
     public init(contentsOf url: URL) throws {
+        let path = url.path
+        let mapping = try MappedFile(path: path)
+        let header = try SafetensorsHeader(parsing: mapping.bytes, path: path)
         self.url = url
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw CheckpointError.unreadable(path: url.path, reason: error.localizedDescription)
-        }
-        let header = try SafetensorsHeader(parsing: data, path: url.path)
-        self.data = data
+        self.mapping = mapping
         self.dataStart = header.dataStart
         self.tensors = header.tensors
         self.metadata = header.metadata
+        self.tensorNames = header.orderedNames
     }
 
-    /// Tensor names in file order (by data offset).
-    public var tensorNames: [String] {
-        tensors.values.sorted { $0.dataOffsets.lowerBound < $1.dataOffsets.lowerBound }.map(\.name)
-    }
+    /// Size of the file in bytes.
+    public var byteCount: Int { mapping.bytes.count }
 
-    /// Reads one tensor, widened to float32.
+    /// Reads one tensor, widened to float32 (see `TensorDataType.isReadableAsFloat` for the types that
+    /// can be). Big tensors are converted on all cores.
     public func tensor(named name: String) throws -> Tensor {
         guard let info = tensors[name] else {
             throw CheckpointError.missingTensor(path: url.path, name: name)
         }
-        let start = dataStart + info.dataOffsets.lowerBound
-        let count = info.elementCount
-        return data.withUnsafeBytes { raw in
-            let bytes = UnsafeRawBufferPointer(rebasing: raw[start..<(dataStart + info.dataOffsets.upperBound)])
-            return Tensor(shape: info.shape) { out in
-                FloatConversion.widen(bytes, dataType: info.dataType, count: count, into: out)
-            }
+        guard info.dataType.isReadableAsFloat else {
+            throw CheckpointError.unsupportedDataType(path: url.path, name: name, dataType: info.dataType)
         }
+        let bytes = rawBytes(of: info)
+        return Tensor(shape: info.shape) { out in
+            _ = FloatConversion.widen(bytes, dataType: info.dataType, into: out)
+        }
+    }
+
+    /// The stored bytes of one tensor, as they are in the file (valid while this file value lives).
+    public func withRawBytes<R>(of name: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        guard let info = tensors[name] else {
+            throw CheckpointError.missingTensor(path: url.path, name: name)
+        }
+        return try withExtendedLifetime(mapping) { try body(rawBytes(of: info)) }
+    }
+
+    private func rawBytes(of info: TensorInfo) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(
+            rebasing: mapping.bytes[(dataStart + info.dataOffsets.lowerBound)..<(dataStart + info.dataOffsets.upperBound)])
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Tells the weight formats Easel does not read yet from safetensors, so a user learns what the file is
+/// instead of being told it is a broken safetensors file.
+enum CheckpointFormat {
+    /// File name extensions of PyTorch pickle checkpoints (`torch.save`: a zip of pickles, or a bare pickle).
+    static let pickleExtensions: Set<String> = ["ckpt", "pt", "pth", "bin", "pkl"]
+
+    static let pickleAdvice =
+        "PyTorch pickle checkpoints (.ckpt, .pt, .pth, .bin) are not supported yet; only .safetensors files are (convert with safetensors.torch.save_file)"
+
+    /// Whether `url` names a pickle checkpoint by its extension.
+    static func isPickleName(_ url: URL) -> Bool {
+        pickleExtensions.contains(url.pathExtension.lowercased())
+    }
+
+    /// Opens a single weight file: refuses pickle checkpoints by name, and explains a file that fails to
+    /// parse as safetensors when its first bytes show another format.
+    static func openSafetensors(_ url: URL) throws -> SafetensorsFile {
+        if isPickleName(url) {
+            throw CheckpointError.unsupportedFormat(path: url.path, reason: pickleAdvice)
+        }
+        do {
+            return try SafetensorsFile(contentsOf: url)
+        } catch CheckpointError.corrupt(let path, let reason) {
+            if let other = recognise(url) {
+                throw CheckpointError.unsupportedFormat(path: path, reason: "this is \(other), not safetensors; " + pickleAdvice)
+            }
+            throw CheckpointError.corrupt(path: path, reason: reason)
+        }
+    }
+
+    /// Names the format of a file from its magic bytes, or nil.
+    static func recognise(_ url: URL) -> String? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 4), head.count == 4 else { return nil }
+        let bytes = [UInt8](head)
+        if bytes == [0x50, 0x4B, 0x03, 0x04] { return "a zip archive (a PyTorch torch.save checkpoint)" }
+        if bytes[0] == 0x80, (2...5).contains(bytes[1]) { return "a Python pickle (a PyTorch checkpoint)" }
+        if bytes == Array("GGUF".utf8) { return "a GGUF file" }
+        return nil
+    }
+}
