@@ -24,20 +24,8 @@ struct InspectCommand: ParsableCommand {
     var variant: String?
 
     func run() throws {
-        let text: String
-        do {
-            let inventory = try CheckpointInventory(contentsOf: URL(fileURLWithPath: path), variant: variant)
-            text = InspectReport.render(inventory, summary: summary)
-        } catch {
-            Self.reportFailure(error)
-            throw ExitCode.failure
-        }
-        print(text, terminator: "")
-    }
-
-    /// One line on standard error, `easel: error: ...`, as the command-line contract asks.
-    static func reportFailure(_ error: any Error) {
-        let message = (error as? CheckpointError)?.description ?? error.localizedDescription
-        FileHandle.standardError.write(Data("easel: error: \(message)\n".utf8))
+        // Failures propagate to CommandLineRunner, which prints them as one `easel: error:` line, exit 1.
+        let inventory = try CheckpointInventory(contentsOf: URL(fileURLWithPath: path), variant: variant)
+        print(InspectReport.render(inventory, summary: summary), terminator: "")
     }
 }

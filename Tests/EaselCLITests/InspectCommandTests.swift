@@ -104,7 +104,6 @@ import Testing
         #expect(!plain.summary)
         #expect(plain.variant == nil)
         #expect(throws: (any Error).self) { try InspectCommand.parse([]) }
-        #expect(EaselCommand.usageExitStatus == 2)
     }
 
     // MARK: The executable
