@@ -18,6 +18,17 @@ public func convTranspose2d(
     stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), outputPadding: (Int, Int) = (0, 0),
     groups: Int = 1, dilation: (Int, Int) = (1, 1)
 ) -> Tensor {
+    convTranspose2d(
+        input, weight: weight, bias: bias, stride: stride, padding: padding, outputPadding: outputPadding,
+        groups: groups, dilation: dilation, columnBudget: columnBufferBudget)
+}
+
+/// `convTranspose2d` with the column buffer's size limit as a parameter (for tests).
+func convTranspose2d(
+    _ input: Tensor, weight: Tensor, bias: Tensor?,
+    stride: (Int, Int), padding: (Int, Int), outputPadding: (Int, Int), groups: Int, dilation: (Int, Int),
+    columnBudget: Int
+) -> Tensor {
     precondition(input.rank == 4, "convTranspose2d: input must be [N, C, H, W], got \(input.shape)")
     precondition(
         weight.rank == 4, "convTranspose2d: weight must be [C_in, C_out/groups, kH, kW], got \(weight.shape)")
@@ -69,7 +80,8 @@ public func convTranspose2d(
             weight.withUnsafeBufferPointer { weightBuffer in
                 let x = inputBuffer.baseAddress!
                 let w = weightBuffer.baseAddress!
-                let bandRows = im2colBandRows(columnRows: columnRows, outputHeight: height, outputWidth: width)
+                let bandRows = im2colBandRows(
+                    columnRows: columnRows, outputHeight: height, outputWidth: width, budget: columnBudget)
                 let columns = UnsafeMutablePointer<Float>.allocate(capacity: columnRows * bandRows * width)
                 defer { columns.deallocate() }
                 for n in 0..<batch {

@@ -20,6 +20,17 @@ public func conv2d(
     stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1),
     groups: Int = 1
 ) -> Tensor {
+    conv2d(
+        input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
+        columnBudget: columnBufferBudget)
+}
+
+/// `conv2d` with the im2col buffer's size limit as a parameter, so tests can force many bands
+/// (and a ragged last one) on small inputs.
+func conv2d(
+    _ input: Tensor, weight: Tensor, bias: Tensor?,
+    stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int), groups: Int, columnBudget: Int
+) -> Tensor {
     precondition(input.rank == 4, "conv2d: input must be [N, C, H, W], got \(input.shape)")
     precondition(weight.rank == 4, "conv2d: weight must be [O, C/groups, kH, kW], got \(weight.shape)")
     let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
@@ -79,7 +90,7 @@ public func conv2d(
                     return
                 }
                 let bandRows = im2colBandRows(
-                    columnRows: columnRows, outputHeight: outHeight, outputWidth: outWidth)
+                    columnRows: columnRows, outputHeight: outHeight, outputWidth: outWidth, budget: columnBudget)
                 let columns = UnsafeMutablePointer<Float>.allocate(capacity: columnRows * bandRows * outWidth)
                 defer { columns.deallocate() }
                 for n in 0..<batch {

@@ -86,14 +86,15 @@ func col2im(
     }
 }
 
-/// How many output rows one im2col band holds: as many as fit in `columnBufferBudget` floats, at least
-/// one and at most the whole image. 4 Mi floats (16 MB) keeps SD's widest convs in few bands (320
-/// channels 3x3 at 64x64 needs 2880 x 4096 floats unbanded) while BLAS still gets products over
-/// thousands of columns.
-func im2colBandRows(columnRows: Int, outputHeight: Int, outputWidth: Int) -> Int {
+/// How many output rows one im2col band holds: as many as fit in `budget` floats, at least one and at
+/// most the whole image.
+func im2colBandRows(columnRows: Int, outputHeight: Int, outputWidth: Int, budget: Int) -> Int {
     let perRow = max(1, columnRows * outputWidth)
-    return max(1, min(outputHeight, columnBufferBudget / perRow))
+    return max(1, min(outputHeight, budget / perRow))
 }
 
-/// Most floats an im2col/col2im column buffer may hold (unless one output row alone needs more).
+/// Most floats an im2col/col2im column buffer may hold (unless one output row alone needs more):
+/// 4 Mi floats (16 MB) keeps SD's widest convs in few bands (320 channels 3x3 at 64x64 needs
+/// 2880 x 4096 floats unbanded, a VAE decoder conv at 512x512 gigabytes) while BLAS still gets
+/// products over thousands of columns.
 let columnBufferBudget = 1 << 22
