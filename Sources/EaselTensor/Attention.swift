@@ -11,7 +11,7 @@
 /// - Returns: `[..., L, Dv]`.
 ///
 /// Query rows are processed in blocks so that the score block stays at most `attentionScoreBudget`
-/// floats (16 MB): SD's 4096 x 4096 self-attention never materialises its 64 MB score matrix per head.
+/// floats (4 MB): SD's 4096 x 4096 self-attention never materialises its 64 MB score matrix per head.
 /// Per block: one GEMM for the scores, a softmax per row, one GEMM for the weighted values.
 public func scaledDotProductAttention(
     query: Tensor, key: Tensor, value: Tensor, causal: Bool = false, scale: Float? = nil
@@ -120,7 +120,7 @@ func multiHeadAttention(
 }
 
 /// Most floats one block of attention scores may hold: 4 Mi (16 MB), 1024 query rows against 4096 keys.
-let attentionScoreBudget = 1 << 22
+let attentionScoreBudget = 1 << 20
 
 /// Where one head's matrices live: row `i` of each starts `i * stride` floats after its pointer.
 struct AttentionOperands {

@@ -41,9 +41,9 @@ public func softmax(_ x: Tensor, axis: Int) -> Tensor {
 /// row of its score block.
 func softmaxInPlace(_ row: UnsafeMutablePointer<Float>, count: Int) {
     guard count > 0 else { return }
-    let maximum = maxElement(row, count: count)
-    let total = exponentiateShifted(row, count: count, by: maximum)
-    scale(row, count: count, by: 1 / total)
+    let maximum = softmaxRowMaximum(row, count: count)
+    exponentiate(row, count: count, shiftedBy: maximum)
+    multiply(row, count: count, by: 1 / softmaxRowSum(row, count: count))
 }
 
 /// Softmax down `width` adjacent columns: element `j` of column `c` is at `base[j * stride + c]`.
@@ -62,8 +62,7 @@ private func softmaxColumnsInPlace(
     sums.update(repeating: 0, count: width)
     for j in 0..<count {
         let row = base + j * stride
-        for c in 0..<width { row[c] -= maxima[c] }
-        exponentiateShifted(row, count: width, by: 0)
+        for c in 0..<width { row[c] = exponential(row[c] - maxima[c]) }
         for c in 0..<width { sums[c] += row[c] }
     }
     for c in 0..<width { sums[c] = 1 / sums[c] }
@@ -73,58 +72,44 @@ private func softmaxColumnsInPlace(
     }
 }
 
-/// The largest of `count >= 1` floats.
-private func maxElement(_ values: UnsafeMutablePointer<Float>, count: Int) -> Float {
-    var i = 0
-    var result = -Float.infinity
-    if count >= 16 {
-        var lanes = SIMD16<Float>(repeating: -.infinity)
-        while i + 16 <= count {
-            lanes = pointwiseMax(lanes, UnsafeRawPointer(values + i).loadUnaligned(as: SIMD16<Float>.self))
-            i += 16
-        }
-        result = lanes.max()
-    }
-    while i < count {
-        result = max(result, values[i])
-        i += 1
+/// The largest of `count >= 1` floats (NaN if any is NaN, as torch's max).
+private func softmaxRowMaximum(_ values: UnsafeMutablePointer<Float>, count: Int) -> Float {
+    var result = values[0]
+    for i in 1..<count {
+        let v = values[i]
+        result = v > result || v.isNaN ? v : result
     }
     return result
 }
 
-/// `values[i] = exp(values[i] - shift)` for `count` floats; returns their sum.
-@discardableResult
-private func exponentiateShifted(_ values: UnsafeMutablePointer<Float>, count: Int, by shift: Float) -> Float {
+/// `values[i] = exp(values[i] - shift)` for `count` floats.
+private func exponentiate(_ values: UnsafeMutablePointer<Float>, count: Int, shiftedBy shift: Float) {
+    // A plain loop, so LLVM vectorises it; the sum is a separate pass because a float reduction in
+    // this loop would stop the vectoriser (it may not reassociate additions).
+    for i in 0..<count { values[i] = exponential(values[i] - shift) }
+}
+
+/// The sum of `count` floats, in four interleaved vector accumulators.
+private func softmaxRowSum(_ values: UnsafeMutablePointer<Float>, count: Int) -> Float {
     var i = 0
-    var sums = SIMD16<Float>.zero
+    var a = SIMD4<Float>(), b = a, c = a, d = a
+    let raw = UnsafeRawPointer(values)
     while i + 16 <= count {
-        let pointer = UnsafeMutableRawPointer(values + i)
-        let e = exponential(pointer.loadUnaligned(as: SIMD16<Float>.self) - shift)
-        pointer.storeBytes(of: e, as: SIMD16<Float>.self)
-        sums += e
+        a += raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self)
+        b += raw.loadUnaligned(fromByteOffset: 4 * i + 16, as: SIMD4<Float>.self)
+        c += raw.loadUnaligned(fromByteOffset: 4 * i + 32, as: SIMD4<Float>.self)
+        d += raw.loadUnaligned(fromByteOffset: 4 * i + 48, as: SIMD4<Float>.self)
         i += 16
     }
-    if i < count {
-        // The tail goes through the same kernel, so every element gets the same rounding.
-        var lanes = SIMD16<Float>(repeating: -.infinity)
-        for j in 0..<(count - i) { lanes[j] = values[i + j] - shift }
-        let e = exponential(lanes)
-        for j in 0..<(count - i) { values[i + j] = e[j] }
-        sums += e
+    var total = ((a + b) + (c + d)).sum()
+    while i < count {
+        total += values[i]
+        i += 1
     }
-    return sums.sum()
+    return total
 }
 
 /// `values[i] *= factor` for `count` floats.
-private func scale(_ values: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
-    var i = 0
-    while i + 16 <= count {
-        let pointer = UnsafeMutableRawPointer(values + i)
-        pointer.storeBytes(of: pointer.loadUnaligned(as: SIMD16<Float>.self) * factor, as: SIMD16<Float>.self)
-        i += 16
-    }
-    while i < count {
-        values[i] *= factor
-        i += 1
-    }
+private func multiply(_ values: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+    for i in 0..<count { values[i] *= factor }
 }

@@ -246,7 +246,7 @@ def attention_cases():
 
     # UNet self-attention at 32x32 latents: 1024 tokens, 320 channels, 8 heads of 40.
     mha("self_1024_8x40", [1, 1024, 320], [1, 1024, 320], heads=8, q_scale=4.0, seed=700)
-    # 4096 keys (the 512px self-attention length) with small heads: the default budget gives 4 blocks.
+    # 4096 keys (the 512px self-attention length) with small heads: the default budget gives 16 blocks.
     sdpa("self_4096_d8", [1, 1, 4096, 8], [1, 1, 4096, 8], [1, 1, 4096, 8], q_scale=8.0, seed=710)
     # Cross-attention: 256 latent tokens against 77 text tokens, heads of 64, batch 2.
     mha("cross_256x77_2x64", [2, 256, 128], [2, 77, 128], heads=2, q_scale=4.0, seed=720)
