@@ -1,4 +1,4 @@
-/// Softmax along one axis, matching `torch.softmax(x, dim: axis)` / `torch.nn.functional.softmax`:
+/// Softmax along one axis, matching `torch.softmax(x, dim=axis)` / `torch.nn.functional.softmax`:
 /// `exp(x - max) / sum(exp(x - max))`, the maximum subtracted first so large logits cannot overflow.
 ///
 /// Along the last axis every row is contiguous and goes through `softmaxInPlace` (the same kernel
