@@ -73,7 +73,8 @@ public struct PillowBox: Sendable, Equatable {
 extension Image {
     /// `PIL.Image.resize((width, height), filter, box)` reproduced exactly for 8-bit images: separable
     /// two-pass convolution with antialiasing (the kernel widens by the scale when shrinking),
-    /// coefficients rounded to 22-bit fixed point, horizontal pass first, as Pillow's `Resample.c`.
+    /// coefficients rounded to 22-bit fixed point and the passes in Pillow's order, as Pillow 13's
+    /// `Resample.c` does it (checked bit-exact against Pillow 13.0).
     /// RGBA is premultiplied by alpha around the resize as Pillow does (`RGBa`). Same-size resizes of
     /// the whole image are copies. `box` defaults to the whole image; like Pillow it may have zero width
     /// or height (A1111's fill stretches one edge row this way).
@@ -97,18 +98,28 @@ extension Image {
         return pillowResample(newWidth, newHeight, filter, box)
     }
 
-    /// Pillow's `ImagingResampleInner`: which passes run, and the rows the horizontal pass covers.
+    /// Pillow's `ImagingResampleInner`: which passes run, in which order, over which rows.
+    ///
+    /// Pillow 13 (PR #9549) runs the vertical pass first when the height shrinks by more than twice as
+    /// many pixels as the width (`inH - outH > 0 && inH - outH > 2 * (inW - outW)`), otherwise the
+    /// horizontal pass first, over only the rows the vertical pass reads. The order changes the
+    /// result by the 8-bit rounding of the intermediate image, so it is reproduced.
     private func pillowResample(_ newWidth: Int, _ newHeight: Int, _ filter: PillowFilter, _ box: PillowBox) -> Image {
         let needHorizontal = newWidth != width || box.left != 0 || box.right != Float(newWidth)
         let needVertical = newHeight != height || box.top != 0 || box.bottom != Float(newHeight)
         var vertical = PillowCoefficients(
             inSize: height, in0: box.top, in1: box.bottom, outSize: newHeight, filter: filter)
+        let horizontal = PillowCoefficients(
+            inSize: width, in0: box.left, in1: box.right, outSize: newWidth, filter: filter)
+        let shrinkY = height - newHeight, shrinkX = width - newWidth
+        if needHorizontal && needVertical && shrinkY > 0 && shrinkY > 2 * shrinkX {
+            return verticalPass(vertical, outputHeight: newHeight)
+                .horizontalPass(horizontal, rows: 0, count: newHeight)
+        }
         let firstRow = vertical.bounds[0]
         let lastRow = vertical.bounds[newHeight * 2 - 2] + vertical.bounds[newHeight * 2 - 1]
         var current = self
         if needHorizontal {
-            let horizontal = PillowCoefficients(
-                inSize: width, in0: box.left, in1: box.right, outSize: newWidth, filter: filter)
             for index in 0..<newHeight { vertical.bounds[index * 2] -= firstRow }
             current = horizontalPass(horizontal, rows: firstRow, count: max(0, lastRow - firstRow))
         }
