@@ -67,3 +67,8 @@ public struct Image: Equatable, Sendable {
         try pixels.withUnsafeMutableBufferPointer { buffer in try body(buffer) }
     }
 }
+
+extension Image: CustomStringConvertible {
+    /// "Image(512x768 rgb)": the size and layout, not the bytes (test failures stay readable).
+    public var description: String { "Image(\(width)x\(height) \(layout))" }
+}

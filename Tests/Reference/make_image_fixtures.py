@@ -40,10 +40,9 @@ manifest = {}
 
 def controlnet_aux_module(name):
     """Imports controlnet_aux.<name> by file path without running the package __init__ (which needs
-    torchvision): a bare package object stands in for controlnet_aux."""
-    spec = importlib.util.find_spec("controlnet_aux")
-    root = list(spec.submodule_search_locations)[0]
-    if "controlnet_aux" not in sys.modules or not hasattr(sys.modules["controlnet_aux"], "__easel__"):
+    torchvision): a bare package object pointing at the installed folder stands in for controlnet_aux."""
+    if not hasattr(sys.modules.get("controlnet_aux"), "__easel__"):
+        root = list(importlib.util.find_spec("controlnet_aux").submodule_search_locations)[0]
         package = importlib.util.module_from_spec(importlib.machinery.ModuleSpec("controlnet_aux", None, is_package=True))
         package.__path__ = [root]
         package.__easel__ = True
