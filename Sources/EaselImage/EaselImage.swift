@@ -1,4 +1,4 @@
-/// EaselImage: 8-bit images (`Image`), PNG/JPEG/WebP/BMP input, PNG output with text chunks, layout and
+/// EaselImage: 8-bit images (`Image`), float32 images for OpenCV ops (`FloatImage`), PNG/JPEG/WebP/BMP input, PNG output with text chunks, layout and
 /// float conversions, resizing (OpenCV's `cv::resize` and a Pillow-exact resampler), the A1111 resize
 /// modes and the ControlNet image conventions (`HWC3`, detect-resolution sizing).
 ///

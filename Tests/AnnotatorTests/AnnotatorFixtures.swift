@@ -19,7 +19,12 @@ enum AnnotatorFixtures {
         let input: String; let inverted: Bool; let resolution: Int; let expected: String
         let expected_without_ipp: String?
     }
-    struct Manifest: Decodable { let canny: [CannyCase]; let scribble: [ScribbleCase] }
+    struct InputDigest: Decodable, Sendable { let width: Int; let height: Int; let crc32: UInt32 }
+    struct Manifest: Decodable {
+        let canny: [CannyCase]; let scribble: [ScribbleCase]
+        /// CRC-32 of each sample's RGB pixels as Pillow (and cv2.imdecode) decode them.
+        let inputs: [String: InputDigest]
+    }
 
     static let manifest: Manifest? = {
         guard let url = try? url("manifest.json"), let data = try? Data(contentsOf: url) else { return nil }
@@ -68,4 +73,17 @@ func expectMatches(_ map: Image, expected: String, withoutIPP: String?, ippBound
         #expect(wheel.count == 0, "\(expected): \(wheel.count) samples differ, max \(wheel.maxAbsolute)",
                 sourceLocation: sourceLocation)
     }
+}
+
+/// zlib's CRC-32 (polynomial 0xEDB88320), as Python's `zlib.crc32`.
+func crc32(_ bytes: [UInt8]) -> UInt32 {
+    var table = [UInt32](repeating: 0, count: 256)
+    for index in 0..<256 {
+        var value = UInt32(index)
+        for _ in 0..<8 { value = value & 1 != 0 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
+        table[index] = value
+    }
+    var crc: UInt32 = 0xFFFF_FFFF
+    for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+    return crc ^ 0xFFFF_FFFF
 }

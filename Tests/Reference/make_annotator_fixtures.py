@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import sys
+import zlib
 
 import cv2
 import numpy as np
@@ -86,7 +87,16 @@ def load_rgb(name):
     return np.array(Image.open(os.path.join(OUT, name)))
 
 
-manifest = {"canny": [], "scribble": []}
+manifest = {"canny": [], "scribble": [], "inputs": {}}
+
+
+def record_input(name):
+    """The decoded RGB pixels of a sample, as a CRC-32 (Pillow and cv2.imdecode agree, checked)."""
+    pil = np.array(Image.open(os.path.join(OUT, name)))
+    cv = cv2.cvtColor(cv2.imdecode(np.fromfile(os.path.join(OUT, name), np.uint8), cv2.IMREAD_UNCHANGED),
+                      cv2.COLOR_BGR2RGB)
+    assert np.array_equal(pil, cv)
+    manifest["inputs"][name] = {"width": pil.shape[1], "height": pil.shape[0], "crc32": zlib.crc32(pil.tobytes())}
 
 # ---------------------------------------------------------------------------------------------------------
 # Canny: CannyDetector()(input_image, low_threshold, high_threshold, detect_resolution, image_resolution)
@@ -99,6 +109,7 @@ canny_cases = [
 ]
 for sample, low, high, detect, image_res in canny_cases:
     copy_sample(sample)
+    record_input(sample)
     rgb = load_rgb(sample)
     add_case(manifest["canny"], {"input": sample, "low": low, "high": high, "detect_resolution": detect,
                                  "image_resolution": image_res},
@@ -143,6 +154,7 @@ def invert(img):
 
 
 copy_sample("scribble_house.png")
+record_input("scribble_house.png")
 house = load_rgb("scribble_house.png")
 inverted = 255 - house  # the Swift test makes the same image with 255 - x
 for resolution in (512, 384, 700):  # identity, INTER_AREA, INTER_CUBIC

@@ -436,6 +436,36 @@ save_fixture(TARGET, "float_conversion", {
     "postprocessed_01": torch.from_numpy(postprocessed_01.astype(np.float32)).permute(2, 0, 1),
 }, {"source": "floats_source.png"})
 
+# ---------------------------------------------------------------------------------------------------------
+# OpenCV on float32 and the 8-bit Gaussian blur, as annotators call them: cv2.GaussianBlur(x, (0, 0), sigma)
+# (controlnet_aux nms: float32, sigma 3; the A1111 extension's scribble_xdog: float32, sigmas 0.5 and 5),
+# cv2.resize on float32 heatmaps (OpenPose: INTER_CUBIC). IPP-free results are stored where IPP differs.
+def both_ipp(make):
+    with_ipp = make()
+    cv2.ipp.setUseIPP(False)
+    own = make()
+    cv2.ipp.setUseIPP(True)
+    return with_ipp, own
+
+
+float_gray = gray[:40, :48].astype(np.float32)  # small crops: float32 fixtures are 4 bytes a sample
+float_photo = photo[:40, :48].astype(np.float32)
+opencv_float = {"gray": float_gray, "photo": float_photo}
+for tag, make in {
+    "blur_gray_3": lambda: cv2.GaussianBlur(float_gray, (0, 0), 3.0),
+    "blur_photo_0p5": lambda: cv2.GaussianBlur(float_photo, (0, 0), 0.5),
+    "blur_photo_5": lambda: cv2.GaussianBlur(float_photo, (0, 0), 5.0),
+    "resize_gray_cubic": lambda: cv2.resize(float_gray, (61, 53), interpolation=cv2.INTER_CUBIC),
+    "resize_photo_linear": lambda: cv2.resize(float_photo, (21, 17), interpolation=cv2.INTER_LINEAR),
+    "blur_u8_photo_3": lambda: cv2.GaussianBlur(photo[:40, :48], (0, 0), 3.0).astype(np.float32),
+}.items():
+    with_ipp, own = both_ipp(make)
+    opencv_float[tag] = with_ipp
+    if not np.array_equal(with_ipp, own):
+        opencv_float[tag + "_noipp"] = own
+        print(f"{tag}: IPP differs by up to {np.abs(with_ipp.astype(np.float64) - own).max()}")
+save_fixture(TARGET, "opencv_float", {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in opencv_float.items()})
+
 with open(os.path.join(OUT, "manifest.json"), "w") as f:
     json.dump(manifest, f, indent=1, ensure_ascii=False)
     f.write("\n")
