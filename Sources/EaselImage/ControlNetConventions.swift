@@ -32,7 +32,7 @@ public enum DetectResolutionRule: Sendable, CaseIterable {
     }
 
     /// The interpolation used for scale factor `k = resolution / min(H, W)`.
-    public func interpolation(scale k: Double) -> Interpolation {
+    public func interpolation(scale k: Double) -> OpenCVInterpolation {
         switch self {
         case .controlnetAux: k > 1 ? .lanczos4 : .area
         case .webUI: k > 1 ? .cubic : .area

@@ -16,6 +16,10 @@ public enum FileAccess {
         if (status.st_mode & S_IFMT) == S_IFDIR {
             throw ImageError.unreadable(path: path, reason: "it is a folder")
         }
+        // Devices and pipes could block or never end (/dev/zero); images are regular files.
+        if (status.st_mode & S_IFMT) != S_IFREG {
+            throw ImageError.unreadable(path: path, reason: "it is not a regular file")
+        }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw ImageError.unreadable(path: path, reason: String(cString: strerror(errno)))

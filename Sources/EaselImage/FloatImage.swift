@@ -29,7 +29,7 @@ public struct FloatImage: Equatable, Sendable {
     }
 
     /// `cv2.resize(x, (width, height), interpolation=...)` on float32 data.
-    public func resized(width newWidth: Int, height newHeight: Int, interpolation: Interpolation) throws -> FloatImage {
+    public func resized(width newWidth: Int, height newHeight: Int, interpolation: OpenCVInterpolation) throws -> FloatImage {
         guard newWidth > 0, newHeight > 0 else {
             throw ImageError.invalidArgument("cannot resize to \(newWidth)x\(newHeight)")
         }

@@ -2,7 +2,7 @@ import COpenCV
 
 /// The interpolations of OpenCV's `cv::resize` (what controlnet_aux and the A1111 ControlNet extension
 /// resize with).
-public enum Interpolation: Sendable, CaseIterable {
+public enum OpenCVInterpolation: Sendable, CaseIterable {
     /// INTER_NEAREST
     case nearest
     /// INTER_LINEAR (bilinear)
@@ -28,7 +28,7 @@ public enum Interpolation: Sendable, CaseIterable {
 extension Image {
     /// `cv2.resize(image, (width, height), interpolation=...)`: OpenCV's own code, so results equal
     /// OpenCV's for the version linked (see `COpenCV`). Same-size resizes are copies.
-    public func resized(width newWidth: Int, height newHeight: Int, interpolation: Interpolation) throws -> Image {
+    public func resized(width newWidth: Int, height newHeight: Int, interpolation: OpenCVInterpolation) throws -> Image {
         guard newWidth > 0, newHeight > 0 else {
             throw ImageError.invalidArgument("cannot resize to \(newWidth)x\(newHeight)")
         }

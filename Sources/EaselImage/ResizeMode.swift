@@ -14,7 +14,7 @@ public enum Resampler: Sendable {
     /// Pillow's `Image.resize` (A1111 and diffusers resize images with `.pillow(.lanczos)`).
     case pillow(PillowFilter)
     /// OpenCV's `cv::resize` (controlnet_aux and the A1111 ControlNet extension use this).
-    case opencv(Interpolation)
+    case opencv(OpenCVInterpolation)
 }
 
 extension Image {

@@ -19,6 +19,13 @@ import Testing
         }
     }
 
+    @Test func deviceInsteadOfFile() throws {
+        let url = URL(fileURLWithPath: "/dev/zero")
+        #expect(throws: ImageError.unreadable(path: "/dev/zero", reason: "it is not a regular file")) {
+            try Image.load(from: url)
+        }
+    }
+
     @Test func truncatedPNG() throws {
         let manifest = try Fixtures.requireManifest()
         let url = try Fixtures.url(manifest.bad_files.truncated)

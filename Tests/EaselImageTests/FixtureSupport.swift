@@ -89,7 +89,7 @@ extension PixelLayout {
     }
 }
 
-extension Interpolation {
+extension OpenCVInterpolation {
     init(manifestName: String) throws {
         switch manifestName {
         case "nearest": self = .nearest

@@ -9,7 +9,7 @@ import Testing
     @Test(arguments: Fixtures.manifest?.cv_resize ?? [])
     func matchesCv2Resize(_ testCase: Manifest.CVResize) throws {
         let input = try Fixtures.image(testCase.input)
-        let interpolation = try Interpolation(manifestName: testCase.interpolation)
+        let interpolation = try OpenCVInterpolation(manifestName: testCase.interpolation)
         let output = try input.resized(width: testCase.width, height: testCase.height, interpolation: interpolation)
         let wheel = try #require(ImageDifference(output, try Fixtures.image(testCase.expected)))
         if let ownName = testCase.expected_without_ipp {
