@@ -33,7 +33,7 @@ enum {
     EASEL_CV_32F = 1,
 };
 
-/// OpenCVInterpolation codes: the values of OpenCV's cv::InterpolationFlags.
+/// Interpolation codes: the values of OpenCV's cv::InterpolationFlags.
 enum {
     EASEL_CV_INTER_NEAREST = 0,
     EASEL_CV_INTER_LINEAR = 1,
