@@ -270,6 +270,14 @@ decode_case("photo_lossless.webp", encode_pil(decode_cases_src, "WEBP", lossless
 decode_case("photo_lossy.webp", encode_pil(decode_cases_src, "WEBP", quality=80), "WebP lossy", compare_pil=False)
 decode_case("rgba_lossless.webp", encode_pil(rgba[:48, :64], "WEBP", lossless=True, exact=True), "WebP lossless RGBA")
 decode_case("photo.bmp", encode_pil(decode_cases_src, "BMP"), "BMP 24-bit")
+# 16-bit TIFF (OpenCV's decoder; Easel narrows 16-bit samples to round(v / 257) as for PNG).
+tiff16 = rng.integers(0, 65536, (H, W, 3)).astype(np.uint16)
+tiff16[0, 0] = [0, 65535, 128]
+ok, encoded = cv2.imencode(".tiff", cv2.cvtColor(tiff16, cv2.COLOR_RGB2BGR))
+assert ok
+write_bytes("rgb16.tiff", encoded.tobytes())
+decode_cases.append({"file": "rgb16.tiff", "expected": save_png(scale16(tiff16), "rgb16_tiff.expected.png"),
+                     "layout": "rgb", "note": "16-bit RGB TIFF"})
 manifest["decode"] = decode_cases
 
 # ---------------------------------------------------------------------------------------------------------
