@@ -33,8 +33,9 @@ extension Image {
     ///   (floor), pasted at `(width // 2 - scaled_w // 2, height // 2 - scaled_h // 2)`.
     /// - `.resizeAndFill`: the bands are filled as A1111 does, by resizing the outermost row (column) of
     ///   the scaled image into the band with Pillow's default filter, bicubic, over a zero-height (width)
-    ///   box: each band pixel is 1.125 x edge - 0.125 x next-to-edge, clipped. When the free space is
-    ///   odd, the last row (column) stays black, as in A1111.
+    ///   box: each band pixel is 1.125 x edge - 0.125 x next-to-edge, clipped. With an odd target side
+    ///   around an even scaled side the last row (column) stays black, as in A1111. Bands of 0 pixels
+    ///   are skipped, as diffusers does (A1111's Pillow call raises on them).
     ///
     /// `resampler` scales the image itself (A1111: Pillow Lanczos, the default). The output keeps this
     /// image's layout; A1111 pastes onto an RGB canvas, so pass RGB images to match it exactly.

@@ -370,9 +370,10 @@ def cv_resize(flag):
 
 mode_cases = []
 photo_image = Image.fromarray(photo)
-# Targets wider and taller than the 101x75 photo's aspect, enlarging and shrinking; 64x97 leaves an odd
-# remainder so one row stays black as in A1111.
-for w, h in [(96, 48), (64, 97), (160, 90), (40, 50), (101, 75)]:
+# Targets wider and taller than the 101x75 photo's aspect, enlarging and shrinking. In fill mode a target
+# of odd height around an even scaled height (38x51: the photo scales to 38x28) leaves the last row black,
+# as in A1111; 64x97 (scaled 64x47) fills exactly.
+for w, h in [(96, 48), (64, 97), (38, 51), (160, 90), (40, 50), (101, 75)]:
     for mode in (0, 1, 2):
         out = np.array(a1111_resize_image(mode, photo_image, w, h))
         mode_cases.append({"input": "photo.png", "width": w, "height": h, "mode": mode, "resampler": "pillow:lanczos",
