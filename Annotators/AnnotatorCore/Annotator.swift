@@ -41,8 +41,15 @@ public struct AnnotationOptions: Sendable, Equatable {
 extension Annotator {
     public var detectResolutionRule: DetectResolutionRule { .controlnetAux }
 
-    public func annotate(_ image: Image, options: AnnotationOptions = AnnotationOptions()) throws -> Image {
+    /// The standard flow (`DetectorFlow`): HWC3, scale to the detect resolution, detect, fit the output.
+    public func annotate(_ image: Image, options: AnnotationOptions) throws -> Image {
         try DetectorFlow.run(self, on: image.hwc3(), options: options)
+    }
+
+    /// `annotate(image, options: AnnotationOptions())`, through the requirement, so an annotator's own
+    /// flow runs also when called on `any Annotator`.
+    public func annotate(_ image: Image) throws -> Image {
+        try annotate(image, options: AnnotationOptions())
     }
 }
 

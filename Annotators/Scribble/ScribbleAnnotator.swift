@@ -46,7 +46,7 @@ public struct ScribbleAnnotator: Annotator {
         return try Image(width: rgb.width, height: rgb.height, layout: .gray, pixels: map)
     }
 
-    public func annotate(_ image: Image, options: AnnotationOptions = AnnotationOptions()) throws -> Image {
+    public func annotate(_ image: Image, options: AnnotationOptions) throws -> Image {
         var rgb = image.hwc3()
         let invert: Bool
         switch polarity {

@@ -40,6 +40,16 @@ import Testing
         #expect(forced != automatic)
     }
 
+    @Test func ownFlowRunsThroughTheProtocol() throws {
+        // The CLI picks annotators by name as `any Annotator`: Scribble's polarity step must still run.
+        let drawing = inverted(try AnnotatorFixtures.image("scribble_house.png"))
+        let annotator: any Annotator = ScribbleAnnotator()
+        let viaProtocol = try annotator.annotate(drawing)
+        let direct = try ScribbleAnnotator().annotate(drawing, options: AnnotationOptions())
+        #expect(viaProtocol == direct)
+        #expect(viaProtocol == (try ScribbleAnnotator().annotate(try AnnotatorFixtures.image("scribble_house.png"))))
+    }
+
     @Test func mapIsBinaryWhiteOnBlack() throws {
         let map = try ScribbleAnnotator().annotate(try AnnotatorFixtures.image("scribble_house.png"))
         #expect(map.layout == .rgb && map.width == 512 && map.height == 512)
