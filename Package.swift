@@ -30,7 +30,9 @@ let package = Package(
         .systemLibrary(
             name: "CSystemOpenCV", path: "Sources/CSystemOpenCV", pkgConfig: "opencv4",
             providers: [.apt(["libopencv-dev"])]),
-        .target(name: "COpenCV", dependencies: ["CSystemOpenCV"], path: "Sources/COpenCV"),
+        // COpenCV also holds the libpng calls (easel_png.c): libpng reports errors by longjmp, which must
+        // stay in C. It gets png.h from CPNG's pkg-config flags.
+        .target(name: "COpenCV", dependencies: ["CSystemOpenCV", "CPNG"], path: "Sources/COpenCV"),
 
         // MARK: Library
         .target(name: "EaselTensor", dependencies: ["CBLAS"]),

@@ -1,1 +1,0 @@
-/// The Annotator protocol and the detector conventions shared by every annotator.

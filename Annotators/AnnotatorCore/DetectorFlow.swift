@@ -1,0 +1,42 @@
+import EaselImage
+
+/// The detector flow of controlnet_aux (e.g. `CannyDetector.__call__`), step by step:
+///
+///     input = HWC3(input)
+///     input = resize_image(input, detect_resolution)
+///     map = HWC3(detect(input))
+///     H, W = resize_image(input, image_resolution).shape[:2]
+///     map = cv2.resize(map, (W, H), interpolation=cv2.INTER_LINEAR)
+///
+/// Note the output size is computed from the already-resized input, as controlnet_aux does.
+public enum DetectorFlow {
+    /// Runs `annotator` on an RGB image (call `hwc3()` first, as `Annotator.annotate` does).
+    public static func run(_ annotator: some Annotator, on rgb: Image, options: AnnotationOptions) throws -> Image {
+        let resolutions = try resolutions(for: annotator, options)
+        let input = try rgb.resizedForDetection(resolution: resolutions.detect, rule: annotator.detectResolutionRule)
+        let map = try annotator.detect(input)
+        return try fitOutput(map, detectInput: input, imageResolution: resolutions.image,
+                             rule: annotator.detectResolutionRule)
+    }
+
+    /// The detect and image resolutions the options ask for, checked.
+    public static func resolutions(for annotator: some Annotator, _ options: AnnotationOptions) throws
+        -> (detect: Int, image: Int)
+    {
+        let detect = options.detectResolution ?? annotator.defaultDetectResolution
+        let image = options.imageResolution ?? detect
+        guard detect > 0, image > 0 else {
+            throw AnnotatorError.invalidOption(
+                annotator: annotator.name, message: "resolutions must be positive (got \(detect) and \(image))")
+        }
+        return (detect, image)
+    }
+
+    /// HWC3 of the map, resized with INTER_LINEAR to the rule's size for the detect input at
+    /// `imageResolution` (a copy when that is the map's own size).
+    public static func fitOutput(_ map: Image, detectInput: Image, imageResolution: Int,
+                                 rule: DetectResolutionRule) throws -> Image {
+        let size = try rule.size(width: detectInput.width, height: detectInput.height, resolution: imageResolution)
+        return try map.hwc3().resized(width: size.width, height: size.height, interpolation: .linear)
+    }
+}
