@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "EaselTensor", targets: ["EaselTensor"]),
         .library(name: "EaselCheckpoint", targets: ["EaselCheckpoint"]),
         .library(name: "EaselImage", targets: ["EaselImage"]),
+        .library(name: "EaselDiffusion", targets: ["EaselDiffusion"]),
         .library(name: "EaselAnnotators", targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator"]),
         .executable(name: "easel", targets: ["easel"]),
         .executable(name: "annotate-samples", targets: ["AnnotateSamples"]),
@@ -38,6 +39,9 @@ let package = Package(
         .target(name: "EaselTensor", dependencies: ["CBLAS"]),
         .target(name: "EaselCheckpoint", dependencies: ["EaselTensor"]),
         .target(name: "EaselImage", dependencies: ["CPNG", "COpenCV"]),
+        .target(
+            name: "EaselDiffusion", dependencies: ["EaselTensor", "EaselCheckpoint", "EaselImage"],
+            resources: [.copy("Resources")]),
 
         // MARK: Annotators
         .target(name: "AnnotatorCore", dependencies: ["EaselImage"], path: "Annotators/AnnotatorCore"),
@@ -74,6 +78,10 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EaselCheckpointTests", dependencies: ["EaselCheckpoint", "EaselTensor", "EaselTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "EaselDiffusionTests",
+            dependencies: ["EaselDiffusion", "EaselTensor", "EaselCheckpoint", "EaselTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EaselImageTests", dependencies: ["EaselImage", "EaselTestSupport"],
