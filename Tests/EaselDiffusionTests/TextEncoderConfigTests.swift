@@ -57,3 +57,33 @@ import Testing
         #expect(throws: WeightError.self) { try Self.decode(#"{"vocab_size": 0}"#).validate() }
     }
 }
+
+/// `CLIPTextConfig(inferringFrom:)` for single files without a config.json.
+@Suite struct TextEncoderConfigInferenceTests {
+    @Test(arguments: TextEncoderFixtures.modelNames)
+    func shapesGiveTheSizes(model: String) throws {
+        let saved = try TextEncoderFixtures.config(model)
+        let store = InMemoryTensorStore(try TextEncoderFixtures.tensors(model))
+        let inferred = try CLIPTextConfig(inferringFrom: store, headDimension: 8, hiddenAct: saved.hiddenAct)
+        #expect(inferred.vocabSize == saved.vocabSize && inferred.hiddenSize == saved.hiddenSize)
+        #expect(inferred.intermediateSize == saved.intermediateSize && inferred.numHiddenLayers == saved.numHiddenLayers)
+        #expect(inferred.maxPositionEmbeddings == saved.maxPositionEmbeddings)
+        #expect(inferred.numAttentionHeads == saved.numAttentionHeads && inferred.hiddenAct == saved.hiddenAct)
+        // The inferred configuration builds the same model.
+        _ = try CLIPTextModel(config: inferred, weights: store)
+    }
+
+    @Test func gapsAndBadHeadSizesAreErrors() throws {
+        var tensors = try TextEncoderFixtures.tensors("gelu")
+        #expect(throws: WeightError.invalidConfiguration("width 48 does not split into heads of 64")) {
+            try CLIPTextConfig(inferringFrom: InMemoryTensorStore(tensors))
+        }
+        for name in tensors.keys where name.hasPrefix("encoder.layers.1.") { tensors[name] = nil }
+        #expect(throws: WeightError.invalidConfiguration("text encoder layers are not numbered 0..<3: [0, 2]")) {
+            try CLIPTextConfig(inferringFrom: InMemoryTensorStore(tensors), headDimension: 8)
+        }
+        #expect(throws: WeightError.missing(name: "embeddings.token_embedding.weight", expectedShape: nil)) {
+            try CLIPTextConfig(inferringFrom: InMemoryTensorStore([:]))
+        }
+    }
+}
