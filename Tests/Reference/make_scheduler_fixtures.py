@@ -87,14 +87,24 @@ def fake_model(x, t, pattern):
     return 0.1 * x + (t32 / 1000.0) * pattern
 
 
-def make_scheduler(name):
+# Other configs, for the paths the SD 1.5 config does not take: every class's own defaults (linear betas,
+# no steps_offset; DDIM clips x0 and sets alpha to one), PNDM still in PLMS mode; and a cosine schedule.
+OTHER_CONFIGS = {
+    "defaults": {"skip_prk_steps": True},
+    "cosine": {"beta_schedule": "squaredcos_cap_v2", "skip_prk_steps": True},
+}
+SPACINGS = ["linspace", "leading", "trailing"]
+SPACING_STEPS = [1, 3, 7, 10, 30]
+
+
+def make_scheduler(name, config=None, **overrides):
     cls, extra = SCHEDULERS[name]
-    pndm = PNDMScheduler.from_config(SD15_SCHEDULER_CONFIG)
-    return cls.from_config(pndm.config, **extra)
+    pndm = PNDMScheduler.from_config(config if config is not None else SD15_SCHEDULER_CONFIG)
+    return cls.from_config(pndm.config, **extra, **overrides)
 
 
-def run_case(name, steps, strength, inputs, bank):
-    scheduler = make_scheduler(name)
+def run_case(name, steps, strength, inputs, bank, config=None):
+    scheduler = make_scheduler(name, config)
     scheduler.set_timesteps(steps)
     out = {"timesteps": scheduler.timesteps.to(torch.float32)}
     if hasattr(scheduler, "sigmas") and name not in ("ddim", "pndm"):
@@ -154,7 +164,41 @@ def main():
             metadata[f"{case}.steps_count"] = steps
             metadata[f"{case}.strength"] = strength
             cases.append(case)
+    for config_name, config in OTHER_CONFIGS.items():
+        tensors[f"{config_name}.alphas_cumprod"] = make_scheduler("ddim", config).alphas_cumprod
+        for name in SCHEDULERS:
+            if config_name == "cosine" and name == "dpmpp_2m_karras":
+                # diffusers truncates the unrounded Karras timesteps of a cosine schedule to int64; the first
+                # repeats, index_for_timestep then starts at 1 and the last step indexes past the sigmas.
+                continue
+            case = f"{config_name}_{name}_10"
+            for key, value in run_case(name, 10, 0.0, inputs, bank, config).items():
+                tensors[f"{case}.{key}"] = value
+            metadata[f"{case}.scheduler"] = name
+            metadata[f"{case}.steps_count"] = 10
+            metadata[f"{case}.strength"] = 0.0
+            metadata[f"{case}.config"] = json.dumps(config, sort_keys=True)
+            cases.append(case)
     metadata["cases"] = cases
+
+    # Timestep spacings the SD 1.5 config does not pick, schedules only.
+    spacing_cases = []
+    for name in SCHEDULERS:
+        for spacing in SPACINGS:
+            for steps in SPACING_STEPS:
+                scheduler = make_scheduler(name, timestep_spacing=spacing)
+                scheduler.set_timesteps(steps)
+                case = f"spacing_{name}_{spacing}_{steps}"
+                tensors[f"{case}.timesteps"] = scheduler.timesteps.to(torch.float32)
+                if name not in ("ddim", "pndm"):
+                    tensors[f"{case}.sigmas"] = scheduler.sigmas.to(torch.float32)
+                tensors[f"{case}.init_noise_sigma"] = torch.as_tensor(
+                    scheduler.init_noise_sigma, dtype=torch.float32).reshape(1)
+                metadata[f"{case}.scheduler"] = name
+                metadata[f"{case}.spacing"] = spacing
+                metadata[f"{case}.steps_count"] = steps
+                spacing_cases.append(case)
+    metadata["spacing_cases"] = spacing_cases
     save_fixture(TARGET, "Scheduler_steps", tensors, metadata)
 
     path = os.path.join(fixtures_dir(TARGET), "Scheduler_sd15_scheduler_config.json")

@@ -50,6 +50,11 @@ public struct DPMSolverMultistepScheduler: Scheduler {
         let table = try NoiseSchedule(config: config).sigmas
         var sigmas64: [Double]
         if karras {
+            guard config.betaSchedule != "squaredcos_cap_v2" else {
+                // diffusers truncates these timesteps instead of rounding them; the first repeats and its
+                // step index runs past the sigmas on the last step (IndexError).
+                throw SchedulerError.unsupported("DPM-Solver Karras sigmas with the squaredcos_cap_v2 schedule")
+            }
             let logSigmas = table.map { ScheduleMath.numpyLog($0) }
             sigmas64 = KarrasSigmas.sigmas(
                 sigmaMin: Double(table[0]), sigmaMax: Double(table[table.count - 1]), count: steps)
