@@ -97,10 +97,10 @@ import Testing
         #expect(text.maxPositionEmbeddings == (try reference.int("text_encoder.max_position_embeddings")))
     }
 
-    @Test func sd2StyleUNetAloneConverts() throws {
+    @Test func sd2StyleUNetAndOpenCLIPConvert() throws {
         let reference = try Self.referenceFixture()
-        let file = try LDMSingleFile(Self.singleFile("Conversion_sd2unet_ldm.safetensors"))
-        #expect(file.vae == nil && file.textEncoder == nil && file.controlNet == nil)
+        let file = try LDMSingleFile(Self.singleFile("Conversion_sd2_ldm.safetensors"))
+        #expect(file.vae == nil && file.controlNet == nil)
         let unet = try #require(file.unet)
         #expect(try Self.differences(unet.weights, component: "unet_sd2") == [])
         #expect(unet.shape.inChannels == 9)
@@ -111,7 +111,20 @@ import Testing
         #expect(unet.shape.useLinearProjection)
         #expect(unet.shape.transformerLayersPerBlock == [2, 2])
         #expect(unet.shape.upBlockTypes == ["CrossAttnUpBlock2D", "CrossAttnUpBlock2D"])
-        #expect(file.unknownTensorNames == [] && file.ignoredTensorNames == [])
+        #expect(unet.shape.attentionHeadDim == [1, 1])  // channels / 64 (at least 1): the SD 2.x convention
+
+        // OpenCLIP: fused q/k/v split, the last resblock (SD 2.x's skipped layer) and projection ignored.
+        let text = try #require(file.textEncoder)
+        #expect(try Self.differences(text.weights, component: "text_encoder_sd2") { String($0.dropFirst("text_model.".count)) } == [])
+        #expect(text.shape.numHiddenLayers == 2)
+        #expect(text.shape.hiddenSize == 8 && text.shape.intermediateSize == 32 && text.shape.vocabSize == 256)
+        #expect(text.shape.hiddenAct == "gelu")
+        #expect(file.unknownTensorNames == [])
+        let prefix = LDMSingleFile.openCLIPTextEncoderPrefix
+        #expect(file.ignoredTensorNames.count == 14)
+        #expect(file.ignoredTensorNames.allSatisfy {
+            $0.hasPrefix(prefix + "transformer.resblocks.2.") || $0 == prefix + "text_projection" || $0 == prefix + "logit_scale"
+        })
     }
 
     @Test func controlNetFileConvertsWithAndWithoutPrefix() throws {
@@ -149,20 +162,22 @@ import Testing
     }
 
     @Test func unknownTensorsAreReportedAndBrokenLayoutsNamed() throws {
-        let stored = try Self.singleFile("Conversion_sd2unet_ldm.safetensors")
+        let stored = try Self.singleFile("Conversion_sd2_ldm.safetensors")
         var tensors: [String: Tensor] = [:]
         for name in stored.tensorNames { tensors[name] = try stored.tensor(named: name) }
         tensors["model.diffusion_model.label_emb.0.0.weight"] = Tensor(zeros: [2, 2])
         tensors["model.diffusion_model.input_blocks.1.0.in_layers.1.weight"] = Tensor(zeros: [2])
-        tensors["cond_stage_model.model.transformer.resblocks.0.ln_1.weight"] = Tensor(zeros: [2])
+        tensors["cond_stage_model.model.transformer.resblocks.0.attn.in_proj.weight"] = Tensor(zeros: [2])
+        tensors["conditioner.embedders.0.transformer.text_model.final_layer_norm.weight"] = Tensor(zeros: [2])
         tensors["sqrt_alphas_cumprod"] = Tensor(zeros: [2])
         let file = try LDMSingleFile(InMemoryTensorStore(tensors))
         #expect(file.unknownTensorNames == [
-            "cond_stage_model.model.transformer.resblocks.0.ln_1.weight",
+            "cond_stage_model.model.transformer.resblocks.0.attn.in_proj.weight",
+            "conditioner.embedders.0.transformer.text_model.final_layer_norm.weight",
             "model.diffusion_model.input_blocks.1.0.in_layers.1.weight",
             "model.diffusion_model.label_emb.0.0.weight",
         ])
-        #expect(file.ignoredTensorNames == ["sqrt_alphas_cumprod"])
+        #expect(file.ignoredTensorNames.contains("sqrt_alphas_cumprod"))
 
         tensors["model.diffusion_model.input_blocks.0.0.weight"] = nil
         #expect(throws: WeightError.missing(name: "model.diffusion_model.input_blocks.0.0.weight", expectedShape: nil)) {
@@ -182,5 +197,19 @@ import Testing
         #expect(table.targetName(for: "input_blocks.1.0.in_layers.0.weight") == "down_blocks.0.resnets.0.norm1.weight")
         #expect(table.targetName(for: "input_blocks.1.0.in_layers.1.weight") == nil)
         #expect(table.targetName(for: "input_blocks.10.0.in_layers.0.weight") == nil)
+    }
+}
+
+@Suite struct ConversionSlicedTensorStoreTests {
+    @Test func rowRangesAreCutAndOutOfRangeNamed() throws {
+        let base = InMemoryTensorStore(["in_proj": Tensor(shape: [6, 2], scalars: (0..<12).map(Float.init))])
+        let store = try SlicedTensorStore(base: base, sources: ["k": .rows("in_proj", 2..<4), "all": .whole("in_proj")])
+        #expect(store.shape(of: "k") == [2, 2])
+        #expect(try store.tensor(named: "k").scalars == [4, 5, 6, 7])
+        #expect(try store.tensor(named: "all").shape == [6, 2])
+        #expect(throws: WeightError.self) { try SlicedTensorStore(base: base, sources: ["v": .rows("in_proj", 4..<8)]) }
+        #expect(throws: WeightError.missing(name: "out_proj", expectedShape: nil)) {
+            try SlicedTensorStore(base: base, sources: ["o": .whole("out_proj")])
+        }
     }
 }

@@ -11,11 +11,12 @@ generalised to any number of levels and layers), and then CHECKS with diffusers'
 Written (float16; every weight is drawn fp16-representable, so nothing rounds):
 - Conversion_sd1_ldm.safetensors: UNet + VAE + CLIP text encoder in the LDM layout, plus the non-weight
   entries real checkpoints carry (betas, alphas_cumprod, model_ema.*, position_ids as int64).
-- Conversion_sd2unet_ldm.safetensors: a UNet alone, SD 2.x-style (linear proj_in/proj_out, 9 input channels,
-  2 transformer layers per block).
+- Conversion_sd2_ldm.safetensors: SD 2.x-style UNet (linear proj_in/proj_out, 9 input channels, 2 transformer
+  layers per block) and OpenCLIP text encoder (`cond_stage_model.model.`, fused q/k/v, one layer more than the
+  diffusers text encoder: SD 2.x uses the penultimate layer), no VAE.
 - Conversion_controlnet_ldm.safetensors: a ControlNet v1.1 file (`control_model.` prefix).
 - Conversion_reference.safetensors: what diffusers' converters return for each file, keyed
-  `<component>/<diffusers name>` (component: unet, vae, text_encoder, unet_sd2, controlnet), and each
+  `<component>/<diffusers name>` (component: unet, vae, text_encoder, unet_sd2, text_encoder_sd2, controlnet), and each
   model's config values the Swift test checks the shape inference against, in the metadata.
 
 Run: cd /work/wt-NAME && /work/main/.venv-ref/bin/python Tests/Reference/make_conversion_fixtures.py
@@ -33,6 +34,7 @@ from fixture_util import fixtures_dir  # noqa: E402
 from diffusers import AutoencoderKL, ControlNetModel, UNet2DConditionModel  # noqa: E402
 from diffusers.loaders.single_file_utils import (  # noqa: E402
     convert_controlnet_checkpoint,
+    convert_open_clip_checkpoint,
     convert_ldm_clip_checkpoint,
     convert_ldm_unet_checkpoint,
     convert_ldm_vae_checkpoint,
@@ -82,6 +84,13 @@ def tiny_clip():
                             num_attention_heads=2, max_position_embeddings=77, bos_token_id=254, eos_token_id=255,
                             pad_token_id=255)
     return randomize(CLIPTextModel(config), seed=4)
+
+
+def tiny_open_clip():
+    config = CLIPTextConfig(vocab_size=256, hidden_size=8, intermediate_size=32, num_hidden_layers=2,
+                            num_attention_heads=2, max_position_embeddings=77, hidden_act="gelu",
+                            bos_token_id=254, eos_token_id=255, pad_token_id=255)
+    return randomize(CLIPTextModel(config), seed=6)
 
 
 def tiny_controlnet():
@@ -201,6 +210,39 @@ def clip_to_ldm(state):
     return {"cond_stage_model.transformer.text_model." + k.removeprefix("text_model."): v for k, v in state.items()}
 
 
+OPEN_CLIP_TO_LDM = [("layer_norm1.", "ln_1."), ("layer_norm2.", "ln_2."), ("self_attn.out_proj.", "attn.out_proj."),
+                    ("mlp.fc1.", "mlp.c_fc."), ("mlp.fc2.", "mlp.c_proj.")]
+
+
+def open_clip_to_ldm(state, seed):
+    """transformers CLIPTextModel -> SD 2.x FrozenOpenCLIPEmbedder names, q/k/v fused into in_proj, plus the
+    last resblock SD 2.x skips (random), text_projection and logit_scale."""
+    p = "cond_stage_model.model."
+    hidden = state["embeddings.token_embedding.weight"].shape[1]
+    out = {p + "token_embedding.weight": state["embeddings.token_embedding.weight"],
+           p + "positional_embedding": state["embeddings.position_embedding.weight"],
+           p + "ln_final.weight": state["final_layer_norm.weight"], p + "ln_final.bias": state["final_layer_norm.bias"]}
+    layers = sorted({int(k.split(".")[2]) for k in state if k.startswith("encoder.layers.")})
+    for i in layers:
+        layer, block = f"encoder.layers.{i}.", f"{p}transformer.resblocks.{i}."
+        for kind in ("weight", "bias"):
+            out[block + f"attn.in_proj_{kind}"] = torch.cat(
+                [state[layer + f"self_attn.{x}_proj.{kind}"] for x in "qkv"])
+        for k, v in state.items():
+            if k.startswith(layer) and ".self_attn.q_proj" not in k and ".self_attn.k_proj" not in k \
+                    and ".self_attn.v_proj" not in k:
+                rest = k[len(layer):]
+                old, new = next((o, n) for o, n in OPEN_CLIP_TO_LDM if rest.startswith(o))
+                out[block + new + rest[len(old):]] = v
+    g = torch.Generator().manual_seed(seed)
+    skipped = f"{p}transformer.resblocks.{len(layers)}."
+    for k in [k for k in out if k.startswith(f"{p}transformer.resblocks.0.")]:
+        out[skipped + k[len(f"{p}transformer.resblocks.0."):]] = (torch.randn(out[k].shape, generator=g) * 0.5).half().float()
+    out[p + "text_projection"] = (torch.randn(hidden, hidden, generator=g) * 0.5).half().float()
+    out[p + "logit_scale"] = torch.tensor(4.0)
+    return out
+
+
 # ---------------------------------------------------------------- checks with diffusers' own converters
 
 def assert_same(converted, expected, what):
@@ -296,14 +338,22 @@ def main():
         "text_encoder.max_position_embeddings": str(clip.config.max_position_embeddings),
     })
 
-    # SD 2.x-style UNet alone
-    unet2 = tiny_sd2_unet()
-    state2 = unet2.state_dict()
-    ldm2 = unet_to_ldm(state2, unet2.config)
+    # SD 2.x-style UNet and OpenCLIP text encoder
+    unet2, open_clip = tiny_sd2_unet(), tiny_open_clip()
+    state2, open_clip_state = unet2.state_dict(), open_clip.state_dict()
+    ldm2 = {**unet_to_ldm(state2, unet2.config), **open_clip_to_ldm(open_clip_state, seed=7)}
     converted2 = convert_ldm_unet_checkpoint(ldm2, unet2.config)
     assert_same(converted2, state2, "unet_sd2")
-    write_f16(os.path.join(out, "Conversion_sd2unet_ldm.safetensors"), half(ldm2))
+    converted_open_clip = convert_open_clip_checkpoint(open_clip, ldm2, prefix="cond_stage_model.model.")
+    # diffusers skips SD 2's last layer by name (resblocks.23, SD_2_TEXT_ENCODER_KEYS_TO_IGNORE) and drops
+    # text_projection on loading (strict=False into CLIPTextModel); here the last layer is resblocks.2.
+    last = f"text_model.encoder.layers.{open_clip.config.num_hidden_layers}."
+    converted_open_clip = {k.removeprefix("text_model."): v for k, v in converted_open_clip.items()
+                           if not k.startswith(last) and k != "text_projection.weight"}
+    assert_same(converted_open_clip, open_clip_state, "text_encoder_sd2")
+    write_f16(os.path.join(out, "Conversion_sd2_ldm.safetensors"), half(ldm2))
     reference.update({f"unet_sd2/{k}": v for k, v in converted2.items()})
+    reference.update({f"text_encoder_sd2/{k}": v for k, v in converted_open_clip.items()})
     metadata.update(unet_metadata("unet_sd2", unet2.config))
 
     # ControlNet v1.1 file

@@ -1,8 +1,8 @@
-/// The architecture of the CLIP text encoder in an SD 1.x single file (`cond_stage_model.transformer.*`),
-/// read from its tensor shapes, named as in transformers' `CLIPTextConfig`.
+/// The architecture of the text encoder in a single file (SD 1.x `cond_stage_model.transformer.*`, SD 2.x
+/// `cond_stage_model.model.*`), read from its converted tensor shapes, named as in transformers' `CLIPTextConfig`.
 ///
 /// Not in the weights: `numAttentionHeads` (taken as hidden / 64, the CLIP convention: 12 heads at 768 for
-/// SD 1.x's ViT-L/14 text tower) and `hidden_act` (`quick_gelu` for SD 1.x).
+/// SD 1.x's ViT-L/14 text tower, 16 at 1024 for SD 2.x's OpenCLIP ViT-H) and `hiddenAct` (by layout).
 public struct InferredCLIPTextShape: Sendable, Equatable {
     /// `vocab_size` (49408).
     public var vocabSize: Int
@@ -16,9 +16,12 @@ public struct InferredCLIPTextShape: Sendable, Equatable {
     public var maxPositionEmbeddings: Int
     /// `num_attention_heads`: not inferable; hidden / 64 (the SD 1.x value, 12).
     public var numAttentionHeads: Int
+    /// `hidden_act`: `quick_gelu` for OpenAI CLIP (SD 1.x), `gelu` for OpenCLIP (SD 2.x).
+    public var hiddenAct: String
 
     /// Reads the shapes from converted (diffusers/transformers-named, `text_model.`-prefixed) tensors.
-    init(_ store: any TensorStore) throws {
+    init(_ store: any TensorStore, hiddenAct: String) throws {
+        self.hiddenAct = hiddenAct
         func extent(_ name: String, _ axis: Int) throws -> Int {
             guard let shape = store.shape(of: "text_model." + name), axis < shape.count else {
                 throw WeightError.missing(name: "text_model." + name, expectedShape: nil)

@@ -5,29 +5,32 @@
 /// renaming tables over the file's tensors, so nothing is read or copied until a network loads its weights.
 ///
 /// Prefixes: `model.diffusion_model.` (UNet), `first_stage_model.` (VAE), `cond_stage_model.transformer.`
-/// (CLIP text encoder), `control_model.` (ControlNet; a file whose names start with `input_hint_block.`,
+/// (CLIP text encoder; SD 2.x's OpenCLIP one under `cond_stage_model.model.`), `control_model.` (ControlNet; a file whose names start with `input_hint_block.`,
 /// `zero_convs.`, `time_embed.` etc. without any prefix is a ControlNet too). Each component's architecture
 /// is inferred from its tensor shapes (`Inferred*Shape`).
 ///
 /// Everything else is either a known non-weight (`ignoredTensorNames`: the DDPM schedule buffers, EMA
-/// copies, the VAE's training loss, CLIP's `position_ids`) or reported in `unknownTensorNames`; not converted
-/// (reported as unknown): SD 2.x's OpenCLIP text encoder (`cond_stage_model.model.*`, whose fused q/k/v
-/// need slicing), SDXL's `conditioner.*`, and class/label embeddings (`label_emb.*`, upscaler UNets).
+/// copies, the VAE's training loss, CLIP's `position_ids`, OpenCLIP's last layer and projection) or reported in
+/// `unknownTensorNames`; not converted (reported as unknown): SDXL's `conditioner.*` and class/label
+/// embeddings (`label_emb.*`, upscaler UNets).
 public struct LDMSingleFile: Sendable {
     /// A converted component: its weights under diffusers names, and its architecture.
     public struct Component<Shape: Sendable & Equatable>: Sendable {
-        public let weights: RenamedTensorStore
+        /// A `RenamedTensorStore`, or a `SlicedTensorStore` for the OpenCLIP text encoder.
+        public let weights: any TensorStore
         public let shape: Shape
     }
 
     public static let unetPrefix = "model.diffusion_model."
     public static let vaePrefix = "first_stage_model."
     public static let textEncoderPrefix = "cond_stage_model.transformer."
+    public static let openCLIPTextEncoderPrefix = LDMOpenCLIPConversion.prefix
     public static let controlNetPrefix = "control_model."
 
     public let unet: Component<InferredUNetShape>?
     public let vae: Component<InferredVAEShape>?
-    /// Names with the `text_model.` level (`text_model.encoder.layers.0.mlp.fc1.weight`).
+    /// Names with the `text_model.` level (`text_model.encoder.layers.0.mlp.fc1.weight`), from SD 1.x's CLIP
+    /// ViT-L or SD 2.x's OpenCLIP ViT-H.
     public let textEncoder: Component<InferredCLIPTextShape>?
     public let controlNet: Component<InferredControlNetShape>?
     /// Tensors that carry no network weights (see `isIgnored`), in the file's names.
@@ -77,7 +80,12 @@ public struct LDMSingleFile: Sendable {
             ignored += buffers
             let weightNames = names.filter { !buffers.contains($0) }
             let (weights, left) = try LDMCLIPKeyTable.table.renamedStore(base: store, prefix: Self.textEncoderPrefix, names: weightNames)
-            textEncoder = Component(weights: weights, shape: try InferredCLIPTextShape(weights))
+            textEncoder = Component(weights: weights, shape: try InferredCLIPTextShape(weights, hiddenAct: "quick_gelu"))
+            unknown += left
+        } else if claim(Self.openCLIPTextEncoderPrefix) != nil {
+            let (weights, skipped, left) = try LDMOpenCLIPConversion.convert(base: store, names: names)
+            textEncoder = Component(weights: weights, shape: try InferredCLIPTextShape(weights, hiddenAct: "gelu"))
+            ignored += skipped
             unknown += left
         } else {
             textEncoder = nil
