@@ -15,6 +15,9 @@ Written (float16; every weight is drawn fp16-representable, so nothing rounds):
   layers per block) and OpenCLIP text encoder (`cond_stage_model.model.`, fused q/k/v, one layer more than the
   diffusers text encoder: SD 2.x uses the penultimate layer), no VAE.
 - Conversion_controlnet_ldm.safetensors: a ControlNet v1.1 file (`control_model.` prefix).
+- Conversion_fullsize_names.txt: the full-size SD 1.5 (UNet, VAE, CLIP ViT-L) and ControlNet v1.1 layouts,
+  one line per tensor: `<LDM name> <shape> <diffusers name>`, the pairing checked with diffusers' converters on
+  shape-only stand-ins (each tensor a stride-0 view of its own index, so nothing is allocated).
 - Conversion_reference.safetensors: what diffusers' converters return for each file, keyed
   `<component>/<diffusers name>` (component: unet, vae, text_encoder, unet_sd2, text_encoder_sd2, controlnet), and each
   model's config values the Swift test checks the shape inference against, in the metadata.
@@ -295,6 +298,56 @@ def unet_metadata(prefix, config):
     }
 
 
+def labelled(model):
+    """The model's state dict with each tensor replaced by a stride-0 view of its index (no memory used)."""
+    return {k: torch.tensor(float(i)).expand(v.shape) for i, (k, v) in enumerate(model.state_dict().items())}
+
+
+def label(t):
+    return int(t[(0,) * t.ndim])
+
+
+def check_pairing(ldm, converted, state, what):
+    """diffusers' converter sends each LDM tensor to the diffusers name it came from, with its shape."""
+    if set(converted) != set(state):
+        raise SystemExit(f"{what}: converted names differ from the model's")
+    for k, v in converted.items():
+        if label(v) != label(state[k]) or tuple(v.shape) != tuple(state[k].shape):
+            raise SystemExit(f"{what}: {k} comes from the wrong tensor")
+    by_label = {label(v): k for k, v in ldm.items()}
+    print(f"{what}: {len(converted)} full-size names pair up as diffusers' converter says")
+    return [(by_label[label(state[k])], tuple(ldm[by_label[label(state[k])]].shape), k) for k in state]
+
+
+def write_fullsize_names(out):
+    with torch.device("meta"):  # configs of SD 1.5 (runwayml) and ControlNet v1.1; meta: no weights made
+        unet = UNet2DConditionModel(cross_attention_dim=768, attention_head_dim=8)
+        vae = AutoencoderKL(block_out_channels=(128, 256, 512, 512), down_block_types=("DownEncoderBlock2D",) * 4,
+                            up_block_types=("UpDecoderBlock2D",) * 4, layers_per_block=2, latent_channels=4)
+        clip = CLIPTextModel(CLIPTextConfig(hidden_size=768, intermediate_size=3072, num_attention_heads=12,
+                                            num_hidden_layers=12, projection_dim=768))
+        controlnet = ControlNetModel(cross_attention_dim=768, attention_head_dim=8)
+    rows = []
+    state = labelled(unet)
+    ldm = unet_to_ldm(state, unet.config)
+    rows += check_pairing(ldm, convert_ldm_unet_checkpoint(ldm, unet.config), state, "full-size unet")
+    state = labelled(vae)
+    ldm = vae_to_ldm(state, vae.config)
+    rows += check_pairing(ldm, convert_ldm_vae_checkpoint(ldm, vae.config), state, "full-size vae")
+    state = labelled(clip)
+    ldm = clip_to_ldm(state)
+    converted = {k.removeprefix("text_model."): v for k, v in convert_ldm_clip_checkpoint(ldm).items()}
+    rows += [(a, s, "text_model." + b) for a, s, b in check_pairing(ldm, converted, state, "full-size text_encoder")]
+    state = labelled(controlnet)
+    ldm = controlnet_to_ldm(state, controlnet.config)
+    rows += check_pairing(ldm, convert_controlnet_checkpoint(ldm, controlnet.config), state, "full-size controlnet")
+    path = os.path.join(out, "Conversion_fullsize_names.txt")
+    with open(path, "w") as f:
+        for ldm_name, shape, name in sorted(rows):
+            f.write(f"{ldm_name} {','.join(map(str, shape))} {name}\n")
+    print(f"wrote {os.path.basename(path)} ({os.path.getsize(path) / 1e3:.1f} kB, {len(rows)} tensors)")
+
+
 def main():
     out = fixtures_dir(TARGET)
     reference, metadata = {}, {}
@@ -373,6 +426,7 @@ def main():
         map(str, controlnet.config.conditioning_embedding_out_channels))
 
     write_f16(os.path.join(out, "Conversion_reference.safetensors"), half(reference), metadata)
+    write_fullsize_names(out)
 
 
 if __name__ == "__main__":
