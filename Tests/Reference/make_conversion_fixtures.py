@@ -6,7 +6,8 @@ reverse key mapping written here (the inverse of the rules in diffusers' loaders
 way diffusers' scripts/convert_diffusers_to_original_stable_diffusion.py does for full-size SD 1.5, but
 generalised to any number of levels and layers), and then CHECKS with diffusers' own converters
 (`convert_ldm_unet_checkpoint`, `convert_ldm_vae_checkpoint`, `convert_ldm_clip_checkpoint`,
-`convert_controlnet_checkpoint`) that the single file converts back to exactly the models' state dicts.
+`convert_controlnet_checkpoint`) that the single file converts back to exactly the models' state dicts, and
+that `StableDiffusionPipeline.from_single_file(file, config=<tiny folder>)` loads them exactly too.
 
 Written (float16; every weight is drawn fp16-representable, so nothing rounds):
 - Conversion_sd1_ldm.safetensors: UNet + VAE + CLIP text encoder in the LDM layout, plus the non-weight
@@ -26,15 +27,21 @@ Run: cd /work/wt-NAME && /work/main/.venv-ref/bin/python Tests/Reference/make_co
 """
 import json
 import os
+import shutil
 import struct
 import sys
+import tempfile
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_util import fixtures_dir  # noqa: E402
+from fixture_util import ROOT, fixtures_dir  # noqa: E402
 
-from diffusers import AutoencoderKL, ControlNetModel, UNet2DConditionModel  # noqa: E402
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from diffusers import (  # noqa: E402
+    AutoencoderKL, ControlNetModel, PNDMScheduler, StableDiffusionPipeline, UNet2DConditionModel,
+)
 from diffusers.loaders.single_file_utils import (  # noqa: E402
     convert_controlnet_checkpoint,
     convert_open_clip_checkpoint,
@@ -42,7 +49,7 @@ from diffusers.loaders.single_file_utils import (  # noqa: E402
     convert_ldm_unet_checkpoint,
     convert_ldm_vae_checkpoint,
 )
-from transformers import CLIPTextConfig, CLIPTextModel  # noqa: E402
+from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer  # noqa: E402
 
 TARGET = "EaselDiffusionTests"
 
@@ -259,6 +266,26 @@ def assert_same(converted, expected, what):
     print(f"{what}: diffusers' converter gives back all {len(expected)} tensors exactly")
 
 
+def check_from_single_file(path, unet, vae, clip):
+    """The whole-pipeline route too: `StableDiffusionPipeline.from_single_file(path, config=<tiny folder>)`
+    (offline; the folder is saved to a temporary directory with the project's CLIP vocabulary) loads exactly
+    the tiny models' weights."""
+    folder = tempfile.mkdtemp()
+    try:
+        clip_files = os.path.join(ROOT, "Sources", "EaselDiffusion", "Resources", "clip")
+        tokenizer = CLIPTokenizer(os.path.join(clip_files, "vocab.json"), os.path.join(clip_files, "merges.txt"))
+        StableDiffusionPipeline(unet=unet, vae=vae, text_encoder=clip, tokenizer=tokenizer,
+                                scheduler=PNDMScheduler(skip_prk_steps=True), safety_checker=None,
+                                feature_extractor=None, requires_safety_checker=False).save_pretrained(folder)
+        loaded = StableDiffusionPipeline.from_single_file(path, config=folder, local_files_only=True,
+                                                          safety_checker=None, torch_dtype=torch.float32)
+        for what, model, got in [("unet", unet, loaded.unet), ("vae", vae, loaded.vae),
+                                 ("text_encoder", clip, loaded.text_encoder)]:
+            assert_same(got.state_dict(), model.state_dict(), f"from_single_file {what}")
+    finally:
+        shutil.rmtree(folder)
+
+
 def write_f16(path, tensors, metadata=None):
     """Sorted-key safetensors writer (as fixture_util.write_safetensors), keeping F16 and I64 tensors."""
     header = {"__metadata__": dict(sorted(metadata.items()))} if metadata else {}
@@ -375,6 +402,7 @@ def main():
     converted_clip = {k.removeprefix("text_model."): v for k, v in converted_clip.items()}  # as diffusers does
     assert_same(converted_clip, clip_state, "text_encoder")
     write_f16(os.path.join(out, "Conversion_sd1_ldm.safetensors"), half(ldm))
+    check_from_single_file(os.path.join(out, "Conversion_sd1_ldm.safetensors"), unet, vae, clip)
     reference.update({f"unet/{k}": v for k, v in converted_unet.items()})
     reference.update({f"vae/{k}": v for k, v in converted_vae.items()})
     reference.update({f"text_encoder/{k}": v for k, v in converted_clip.items()})
