@@ -1,12 +1,12 @@
-/// An SD 1.x single-file checkpoint in the original LDM layout (A1111 / CompVis `.safetensors`), or a
+/// An SD 1.x / 2.x single-file checkpoint in the original LDM layout (A1111 / CompVis `.safetensors`), or a
 /// ControlNet v1.1 file, split into its components with diffusers/transformers tensor names: what
 /// diffusers' `loaders/single_file_utils.py` converts (`convert_ldm_unet_checkpoint`,
 /// `convert_ldm_vae_checkpoint`, `convert_ldm_clip_checkpoint`, `convert_controlnet_checkpoint`), done as
 /// renaming tables over the file's tensors, so nothing is read or copied until a network loads its weights.
 ///
 /// Prefixes: `model.diffusion_model.` (UNet), `first_stage_model.` (VAE), `cond_stage_model.transformer.`
-/// (CLIP text encoder; SD 2.x's OpenCLIP one under `cond_stage_model.model.`), `control_model.` (ControlNet; a file whose names start with `input_hint_block.`,
-/// `zero_convs.`, `time_embed.` etc. without any prefix is a ControlNet too). Each component's architecture
+/// (CLIP text encoder; SD 2.x's OpenCLIP one under `cond_stage_model.model.`), `control_model.` (ControlNet;
+/// a file holding only `input_hint_block.`, `zero_convs.`, `time_embed.` etc. without a prefix is one too). Each component's architecture
 /// is inferred from its tensor shapes (`Inferred*Shape`).
 ///
 /// Everything else is either a known non-weight (`ignoredTensorNames`: the DDPM schedule buffers, EMA
