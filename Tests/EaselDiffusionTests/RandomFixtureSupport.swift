@@ -46,8 +46,19 @@ struct RandomDrawCase {
 /// FNV-1a-style 64-bit hash over the float32 bit patterns as 32-bit words, in lowercase hex
 /// (`checksum` in make_random_fixtures.py).
 func bitPatternChecksum(_ values: [Float]) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for value in values { hash = (hash ^ UInt64(value.bitPattern)) &* 0x100_0000_01b3 }
-    let hex = String(hash, radix: 16)
-    return String(repeating: "0", count: 16 - hex.count) + hex
+    var hasher = BitPatternHasher()
+    for value in values { hasher.add(value) }
+    return hasher.hex
+}
+
+/// The running state of `bitPatternChecksum`, for checksums of sequences too long to keep.
+struct BitPatternHasher {
+    private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ value: Float) { hash = (hash ^ UInt64(value.bitPattern)) &* 0x100_0000_01b3 }
+
+    var hex: String {
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
 }

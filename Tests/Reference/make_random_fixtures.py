@@ -6,6 +6,10 @@ carried between draws (and the double Box-Muller cache of the < 16 path) is part
 Each draw is stored as its first and last 256 values plus a checksum of all its bit patterns; the Swift test
 recomputes the checksum over its whole tensor, so big draws are checked bit for bit without storing them.
 
+Random_avx_math: checksums of torch's AVX2 log/sin/cos (torch_avx_math_model.py, itself checked here against
+torch.randn on 2^22 values) over every input the randn kernel can pass them: log(1 - k 2^-24) and
+sincos(float(2 pi) * k 2^-24) for all k < 2^24, so the Swift port is checked on the whole domain.
+
 Random_philox: the A1111 "NV" (CUDA-imitating) source, from an independent numpy implementation written
 here from the algorithm (Philox4x32-10 as cuRAND runs it, counter (offset, 0, i, 0), key = seed; the first
 value of cuRAND's Box-Muller, evaluated in double like A1111's port and rounded once to float32).
@@ -16,6 +20,7 @@ import numpy as np
 import torch
 
 from fixture_util import save_fixture
+import torch_avx_math_model
 
 EDGE = 256  # values stored from each end of a draw
 
@@ -69,6 +74,21 @@ def make_torch_cpu():
     meta["torch"] = torch.__version__
     meta["cpu_capability"] = torch.backends.cpu.get_cpu_capability()
     save_fixture("EaselDiffusionTests", "Random_torch_cpu", tensors, meta)
+
+
+def make_avx_math():
+    g = torch.Generator("cpu").manual_seed(7)
+    drawn = torch.randn(1 << 22, generator=g, dtype=torch.float32).numpy()
+    assert np.array_equal(drawn.view(np.uint32), torch_avx_math_model.randn(7, 1 << 22).view(np.uint32)), \
+        "the numpy model of torch's AVX2 kernel no longer matches torch.randn"
+    u = np.arange(1 << 24, dtype=np.float32) * np.float32(2.0**-24)
+    sine, cosine = torch_avx_math_model.sincos256(torch_avx_math_model.TWO_PI * u)
+    meta = {
+        "log.checksum": checksum(torch_avx_math_model.log256(np.float32(1) - u)),
+        "sin.checksum": checksum(sine),
+        "cos.checksum": checksum(cosine),
+    }
+    save_fixture("EaselDiffusionTests", "Random_avx_math", {"sin.head": sine[:16]}, meta)
 
 
 # --- Philox4x32-10 -----------------------------------------------------------------------------------------
@@ -162,4 +182,5 @@ def make_philox():
 
 if __name__ == "__main__":
     make_torch_cpu()
+    make_avx_math()
     make_philox()
