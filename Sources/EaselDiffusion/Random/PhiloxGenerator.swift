@@ -6,10 +6,12 @@ import Foundation
 /// option does (`modules/rng_philox.py`). Written from the algorithm, not from A1111's (AGPL) code.
 ///
 /// torch's CUDA `randn` gives thread i the cuRAND Philox4x32-10 stream with key = seed (low word first) and
-/// counter = (offset, 0, i, 0), where offset counts the generator's earlier launches; element i is the first
-/// output of `curand_normal4`'s Box-Muller on words 0 and 1 of that block: sqrt(-2 ln u) sin(v) with
-/// u = x 2^-32 + 2^-33 and v = y 2^-32 2pi + 2^-33 2pi. One element per thread holds while the tensor has no more
-/// elements than the GPU runs threads in one launch (over 100,000 on current GPUs; a 512x512 latent has 16,384).
+/// counter = (offset, 0, i, 0), where offset counts the generator's earlier launches (torch advances its Philox
+/// offset by 4 outputs, one block, per launch); element i is the first output of `curand_normal4`'s Box-Muller on
+/// words 0 and 1 of that block: sqrt(-2 ln u) sin(v) with u = x 2^-32 + 2^-33 and v = (y + 1/2) 2^-32 2pi.
+/// One element per thread, which this assumes, holds while the tensor has no more elements than the launch has
+/// threads (SM count x resident threads per SM: 221,184 on an A100, 125,952 on an RTX 3090); a 512x512 latent has
+/// 16,384. Beyond that the GPU's grid-stride loop hands later elements the other outputs of earlier threads.
 ///
 /// Exactness: the Philox words are exact (Random123's known-answer vectors). The Box-Muller is evaluated as A1111's
 /// port does it, in double precision with accurate `log` and `sin` rounded once to float32, so this matches A1111's
