@@ -1,10 +1,15 @@
 import EaselTensor
 
-/// A source of standard-normal noise, drawn in the order diffusers draws it (`randn_tensor(shape, generator)`).
+/// A seeded source of the Gaussian noise a diffusion pipeline draws: the initial latents, the VAE's latent sample,
+/// and the per-step noise of ancestral / SDE schedulers, in the order the pipeline asks for them.
 ///
-/// Schedulers that add noise on every step (Euler a) take one as `inout`, so a pipeline passes the same source
-/// it drew the initial latents from and the draws interleave exactly as diffusers' do.
-public protocol RandomSource {
-    /// The next `shape`-sized float32 sample of N(0, 1), as `torch.randn(shape, generator=g)`.
+/// diffusers draws every one of these through `randn_tensor`, i.e. `torch.randn(shape, generator:, dtype: float32)`,
+/// so one operation is all a source needs; none of the schedulers Easel implements (DDIM, PNDM, Euler, Euler a,
+/// DPM++ 2M) draws uniforms. A source is a value type whose state advances with each draw, like a
+/// `torch.Generator` passed to every call: copy it to replay a sequence.
+public protocol RandomSource: Sendable {
+    /// Draws a float32 tensor of `shape` filled with standard-normal samples (`torch.randn(shape, generator: g)`).
+    ///
+    /// Named for the distribution rather than torch's `randn` so that call sites read as what they get.
     mutating func normal(shape: [Int]) -> Tensor
 }
