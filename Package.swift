@@ -71,7 +71,7 @@ let package = Package(
 
         // MARK: Tests
         .target(
-            name: "EaselTestSupport", dependencies: ["EaselTensor", "EaselCheckpoint"],
+            name: "EaselTestSupport", dependencies: ["EaselTensor", "EaselCheckpoint", "EaselImage"],
             path: "Tests/EaselTestSupport"),
         .testTarget(
             name: "EaselTensorTests", dependencies: ["EaselTensor", "EaselCheckpoint", "EaselTestSupport"],

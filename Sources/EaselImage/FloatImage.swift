@@ -2,7 +2,7 @@ import COpenCV
 
 /// A float32 image: `height` rows of `width` pixels of `channels` (1-4) values, interleaved (HWC), the
 /// layout of a NumPy float32 array that annotators pass to OpenCV (heatmaps, edge strengths).
-public struct FloatImage: Equatable, Sendable {
+public struct FloatImage: Equatable, Sendable, OpenCVImageView {
     public let width: Int
     public let height: Int
     public let channels: Int
@@ -10,7 +10,9 @@ public struct FloatImage: Equatable, Sendable {
     public internal(set) var values: [Float]
 
     public init(width: Int, height: Int, channels: Int, values: [Float]) throws {
-        guard width > 0, height > 0, (1...4).contains(channels), values.count == width * height * channels else {
+        guard (1...4).contains(channels),
+            try imageSampleCount(width: width, height: height, channels: channels) == values.count
+        else {
             throw ImageError.invalidArgument(
                 "\(values.count) floats do not make a \(width)x\(height) image of \(channels) channels")
         }
@@ -30,19 +32,7 @@ public struct FloatImage: Equatable, Sendable {
 
     /// `cv2.resize(x, (width, height), interpolation=...)` on float32 data.
     public func resized(width newWidth: Int, height newHeight: Int, interpolation: OpenCVInterpolation) throws -> FloatImage {
-        guard newWidth > 0, newHeight > 0 else {
-            throw ImageError.invalidArgument("cannot resize to \(newWidth)x\(newHeight)")
-        }
-        var output = try FloatImage(
-            width: newWidth, height: newHeight, channels: channels,
-            values: [Float](repeating: 0, count: newWidth * newHeight * channels))
-        var source = self
-        try source.withOpenCVImage { input in
-            try output.withOpenCVImage { target in
-                try OpenCVError.check(easel_cv_resize(&input, &target, interpolation.openCVCode), "resize")
-            }
-        }
-        return output
+        try openCVResized(width: newWidth, height: newHeight, interpolation: interpolation)
     }
 
     /// `cv2.GaussianBlur(x, (kernelWidth, kernelHeight), sigmaX, sigmaY)` on float32 data (reflect-101
@@ -50,16 +40,12 @@ public struct FloatImage: Equatable, Sendable {
     public func gaussianBlurred(sigmaX: Double, sigmaY: Double = 0, kernelWidth: Int = 0, kernelHeight: Int = 0)
         throws -> FloatImage
     {
-        var output = self
-        var source = self
-        try source.withOpenCVImage { input in
-            try output.withOpenCVImage { target in
-                try OpenCVError.check(
-                    easel_cv_gaussian_blur(&input, &target, Int32(kernelWidth), Int32(kernelHeight), sigmaX, sigmaY),
-                    "GaussianBlur")
-            }
-        }
-        return output
+        try openCVGaussianBlurred(sigmaX: sigmaX, sigmaY: sigmaY, kernelWidth: kernelWidth, kernelHeight: kernelHeight)
+    }
+
+    func blank(width: Int, height: Int) throws -> FloatImage {
+        let count = try imageSampleCount(width: width, height: height, channels: channels)
+        return try FloatImage(width: width, height: height, channels: channels, values: [Float](repeating: 0, count: count))
     }
 
     /// Passes the values to the OpenCV shim as an `easel_cv_image` view (valid during the call).

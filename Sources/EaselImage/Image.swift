@@ -11,12 +11,7 @@ public struct Image: Equatable, Sendable {
 
     /// Wraps existing pixels; throws if their count does not match the size.
     public init(width: Int, height: Int, layout: PixelLayout, pixels: [UInt8]) throws {
-        guard width > 0, height > 0 else {
-            throw ImageError.invalidArgument("an image needs a positive size, got \(width)x\(height)")
-        }
-        let (area, overflowA) = width.multipliedReportingOverflow(by: height)
-        let (count, overflowB) = area.multipliedReportingOverflow(by: layout.channels)
-        guard !overflowA, !overflowB, pixels.count == count else {
+        guard try imageSampleCount(width: width, height: height, channels: layout.channels) == pixels.count else {
             throw ImageError.invalidArgument(
                 "\(pixels.count) bytes do not make a \(width)x\(height) \(layout) image")
         }
@@ -25,14 +20,7 @@ public struct Image: Equatable, Sendable {
 
     /// An image with every byte set to `value` (e.g. 0 for black, transparent black in RGBA).
     public init(width: Int, height: Int, layout: PixelLayout, filledWith value: UInt8 = 0) throws {
-        guard width > 0, height > 0 else {
-            throw ImageError.invalidArgument("an image needs a positive size, got \(width)x\(height)")
-        }
-        let (area, overflowA) = width.multipliedReportingOverflow(by: height)
-        let (count, overflowB) = area.multipliedReportingOverflow(by: layout.channels)
-        guard !overflowA, !overflowB else {
-            throw ImageError.invalidArgument("\(width)x\(height) is too large for an image")
-        }
+        let count = try imageSampleCount(width: width, height: height, channels: layout.channels)
         self.init(unchecked: width, height, layout, [UInt8](repeating: value, count: count))
     }
 
@@ -66,6 +54,20 @@ public struct Image: Equatable, Sendable {
     ) rethrows -> R {
         try pixels.withUnsafeMutableBufferPointer { buffer in try body(buffer) }
     }
+}
+
+/// `width * height * channels`, the number of samples of an image of that size.
+/// - Throws: `ImageError.invalidArgument` when a side is not positive or the count does not fit in an `Int`.
+func imageSampleCount(width: Int, height: Int, channels: Int) throws -> Int {
+    guard width > 0, height > 0 else {
+        throw ImageError.invalidArgument("an image needs a positive size, got \(width)x\(height)")
+    }
+    let (area, overflowA) = width.multipliedReportingOverflow(by: height)
+    let (count, overflowB) = area.multipliedReportingOverflow(by: channels)
+    guard !overflowA, !overflowB else {
+        throw ImageError.invalidArgument("\(width)x\(height) is too large for an image")
+    }
+    return count
 }
 
 extension Image: CustomStringConvertible {

@@ -25,21 +25,15 @@ public enum OpenCVInterpolation: Sendable, CaseIterable {
     }
 }
 
-extension Image {
+extension Image: OpenCVImageView {
+    func blank(width: Int, height: Int) throws -> Image {
+        try Image(width: width, height: height, layout: layout)
+    }
+
     /// `cv2.resize(image, (width, height), interpolation=...)`: OpenCV's own code, so results equal
     /// OpenCV's for the version linked (see `COpenCV`). Same-size resizes are copies.
     public func resized(width newWidth: Int, height newHeight: Int, interpolation: OpenCVInterpolation) throws -> Image {
-        guard newWidth > 0, newHeight > 0 else {
-            throw ImageError.invalidArgument("cannot resize to \(newWidth)x\(newHeight)")
-        }
-        var output = try Image(width: newWidth, height: newHeight, layout: layout)
-        var source = self
-        try source.withOpenCVImage { input in
-            try output.withOpenCVImage { target in
-                try OpenCVError.check(easel_cv_resize(&input, &target, interpolation.openCVCode), "resize")
-            }
-        }
-        return output
+        try openCVResized(width: newWidth, height: newHeight, interpolation: interpolation)
     }
 
     /// A Gaussian blur, `cv2.GaussianBlur(image, (kernelWidth, kernelHeight), sigmaX, sigmaY)` with
@@ -48,17 +42,7 @@ extension Image {
     public func gaussianBlurred(sigmaX: Double, sigmaY: Double = 0, kernelWidth: Int = 0, kernelHeight: Int = 0)
         throws -> Image
     {
-        var output = try Image(width: width, height: height, layout: layout)
-        var source = self
-        try source.withOpenCVImage { input in
-            try output.withOpenCVImage { target in
-                try OpenCVError.check(
-                    easel_cv_gaussian_blur(
-                        &input, &target, Int32(kernelWidth), Int32(kernelHeight), sigmaX, sigmaY),
-                    "GaussianBlur")
-            }
-        }
-        return output
+        try openCVGaussianBlurred(sigmaX: sigmaX, sigmaY: sigmaY, kernelWidth: kernelWidth, kernelHeight: kernelHeight)
     }
 
     /// Passes the pixels to the OpenCV shim as an `easel_cv_image` view (valid during the call).

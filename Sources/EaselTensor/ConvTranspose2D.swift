@@ -80,29 +80,22 @@ func convTranspose2d(
             weight.withUnsafeBufferPointer { weightBuffer in
                 let x = inputBuffer.baseAddress!
                 let w = weightBuffer.baseAddress!
-                let bandRows = im2colBandRows(
-                    columnRows: columnRows, outputHeight: height, outputWidth: width, budget: columnBudget)
-                let columns = UnsafeMutablePointer<Float>.allocate(capacity: columnRows * bandRows * width)
-                defer { columns.deallocate() }
-                for n in 0..<batch {
-                    for group in 0..<groups {
-                        let image = x + (n * channels + group * groupChannels) * inPlane
-                        let result = out + (n * outChannels + group * groupOutChannels) * outPlane
-                        for bandStart in Swift.stride(from: 0, to: height, by: bandRows) {
-                            let band = bandStart..<min(height, bandStart + bandRows)
-                            let bandWidth = band.count * width
-                            // [C_out/g kH kW, C_in/g] (the group's weight rows, transposed) x [C_in/g, band pixels].
-                            sgemm(
-                                transposeA: true,
-                                m: columnRows, n: bandWidth, k: groupChannels,
-                                a: w + group * groupChannels * columnRows, lda: columnRows,
-                                b: image + bandStart * width, ldb: inPlane,
-                                c: columns, ldc: bandWidth)
-                            col2im(
-                                columns: columns, channels: groupOutChannels, geometry: geometry, outputRows: band,
-                                image: result)
-                        }
-                    }
+                forEachColumnBand(
+                    batch: batch, groups: groups, rows: height, rowWidth: width, columnRows: columnRows,
+                    budget: columnBudget
+                ) { n, group, band, columns in
+                    let image = x + (n * channels + group * groupChannels) * inPlane
+                    let result = out + (n * outChannels + group * groupOutChannels) * outPlane
+                    let bandWidth = band.count * width
+                    // [C_out/g kH kW, C_in/g] (the group's weight rows, transposed) x [C_in/g, band pixels].
+                    sgemm(
+                        transposeA: true,
+                        m: columnRows, n: bandWidth, k: groupChannels,
+                        a: w + group * groupChannels * columnRows, lda: columnRows,
+                        b: image + band.lowerBound * width, ldb: inPlane,
+                        c: columns, ldc: bandWidth)
+                    col2im(
+                        columns: columns, channels: groupOutChannels, geometry: geometry, outputRows: band, image: result)
                 }
             }
         }

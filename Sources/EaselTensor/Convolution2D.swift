@@ -89,30 +89,22 @@ func conv2d(
                     }
                     return
                 }
-                let bandRows = im2colBandRows(
-                    columnRows: columnRows, outputHeight: outHeight, outputWidth: outWidth, budget: columnBudget)
-                let columns = UnsafeMutablePointer<Float>.allocate(capacity: columnRows * bandRows * outWidth)
-                defer { columns.deallocate() }
-                for n in 0..<batch {
-                    for group in 0..<groups {
-                        let image = x + (n * channels + group * groupChannels) * inPlane
-                        let result = out + (n * outChannels + group * groupOutChannels) * outPlane
-                        for bandStart in Swift.stride(from: 0, to: outHeight, by: bandRows) {
-                            let band = bandStart..<min(outHeight, bandStart + bandRows)
-                            let bandWidth = band.count * outWidth
-                            im2col(
-                                image: image, channels: groupChannels, geometry: geometry, outputRows: band,
-                                columns: columns)
-                            // [O/g, C/g kH kW] x [C/g kH kW, band pixels], written into the band's
-                            // columns of the [O/g, H_out W_out] output planes.
-                            sgemm(
-                                m: groupOutChannels, n: bandWidth, k: columnRows,
-                                a: w + group * groupOutChannels * columnRows, lda: columnRows,
-                                b: columns, ldb: bandWidth,
-                                beta: beta,
-                                c: result + bandStart * outWidth, ldc: outPlane)
-                        }
-                    }
+                forEachColumnBand(
+                    batch: batch, groups: groups, rows: outHeight, rowWidth: outWidth, columnRows: columnRows,
+                    budget: columnBudget
+                ) { n, group, band, columns in
+                    let image = x + (n * channels + group * groupChannels) * inPlane
+                    let result = out + (n * outChannels + group * groupOutChannels) * outPlane
+                    let bandWidth = band.count * outWidth
+                    im2col(image: image, channels: groupChannels, geometry: geometry, outputRows: band, columns: columns)
+                    // [O/g, C/g kH kW] x [C/g kH kW, band pixels], written into the band's
+                    // columns of the [O/g, H_out W_out] output planes.
+                    sgemm(
+                        m: groupOutChannels, n: bandWidth, k: columnRows,
+                        a: w + group * groupOutChannels * columnRows, lda: columnRows,
+                        b: columns, ldb: bandWidth,
+                        beta: beta,
+                        c: result + band.lowerBound * outWidth, ldc: outPlane)
                 }
             }
         }

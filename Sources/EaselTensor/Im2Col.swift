@@ -86,6 +86,27 @@ func col2im(
     }
 }
 
+/// The loop of the GEMM convolutions (`conv2d` through im2col, `convTranspose2d` through col2im): for each
+/// image `n < batch` and group `group < groups`, rows `0..<rows` of the grid the column matrix indexes
+/// (the forward convolution's output rows, `rowWidth` pixels each) in bands of as many rows as `budget`
+/// floats of columns allow. One column buffer of `columnRows` x (band pixels) floats serves every call of
+/// `body(n, group, band, columns)`.
+func forEachColumnBand(
+    batch: Int, groups: Int, rows: Int, rowWidth: Int, columnRows: Int, budget: Int,
+    _ body: (_ n: Int, _ group: Int, _ band: Range<Int>, _ columns: UnsafeMutablePointer<Float>) -> Void
+) {
+    let bandRows = im2colBandRows(columnRows: columnRows, outputHeight: rows, outputWidth: rowWidth, budget: budget)
+    let columns = UnsafeMutablePointer<Float>.allocate(capacity: columnRows * bandRows * rowWidth)
+    defer { columns.deallocate() }
+    for n in 0..<batch {
+        for group in 0..<groups {
+            for bandStart in stride(from: 0, to: rows, by: bandRows) {
+                body(n, group, bandStart..<min(rows, bandStart + bandRows), columns)
+            }
+        }
+    }
+}
+
 /// How many output rows one im2col band holds: as many as fit in `budget` floats, at least one and at
 /// most the whole image.
 func im2colBandRows(columnRows: Int, outputHeight: Int, outputWidth: Int, budget: Int) -> Int {

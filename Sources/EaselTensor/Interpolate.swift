@@ -62,28 +62,17 @@ private func resize(
     precondition(!(alignCorners && mode == .nearest), "interpolate: alignCorners only applies to bilinear")
     let inHeight = x.shape[2], inWidth = x.shape[3]
     precondition(inHeight > 0 && inWidth > 0, "interpolate: empty input \(x.shape)")
-    let planes = x.shape[0] * x.shape[1]
-    let outShape = [x.shape[0], x.shape[1], height, width]
+    let grain = max(1, 16_384 / (height * width))
 
     switch mode {
     case .nearest:
         let rows = (0..<height).map { nearestSourceIndex($0, input: inHeight, output: height, scale: scales.0) }
         let cols = (0..<width).map { nearestSourceIndex($0, input: inWidth, output: width, scale: scales.1) }
-        return Tensor(shape: outShape) { out in
-            let output = UncheckedSendable(out)
-            x.withUnsafeBufferPointer { input in
-                let source = UncheckedSendable(input)
-                Parallel.forEach(planes, grain: max(1, 16_384 / (height * width))) { range in
-                    for plane in range {
-                        let src = source.value.baseAddress! + plane * inHeight * inWidth
-                        let dst = output.value.baseAddress! + plane * height * width
-                        for oy in 0..<height {
-                            let srcRow = src + rows[oy] * inWidth
-                            let dstRow = dst + oy * width
-                            for ox in 0..<width { dstRow[ox] = srcRow[cols[ox]] }
-                        }
-                    }
-                }
+        return mapPlanes(x, outHeight: height, outWidth: width, grain: grain) { src, dst in
+            for oy in 0..<height {
+                let srcRow = src + rows[oy] * inWidth
+                let dstRow = dst + oy * width
+                for ox in 0..<width { dstRow[ox] = srcRow[cols[ox]] }
             }
         }
 
@@ -94,27 +83,17 @@ private func resize(
         let cols = (0..<width).map {
             linearTaps($0, input: inWidth, output: width, alignCorners: alignCorners, scale: scales.1)
         }
-        return Tensor(shape: outShape) { out in
-            let output = UncheckedSendable(out)
-            x.withUnsafeBufferPointer { input in
-                let source = UncheckedSendable(input)
-                Parallel.forEach(planes, grain: max(1, 16_384 / (height * width))) { range in
-                    for plane in range {
-                        let src = source.value.baseAddress! + plane * inHeight * inWidth
-                        let dst = output.value.baseAddress! + plane * height * width
-                        for oy in 0..<height {
-                            let r = rows[oy]
-                            let top = src + r.index0 * inWidth, bottom = src + r.index1 * inWidth
-                            let dstRow = dst + oy * width
-                            for ox in 0..<width {
-                                let c = cols[ox]
-                                // torch's order: interpolate along width within each row, then blend the rows.
-                                let t = Double(top[c.index0]) * c.weight0 + Double(top[c.index1]) * c.weight1
-                                let b = Double(bottom[c.index0]) * c.weight0 + Double(bottom[c.index1]) * c.weight1
-                                dstRow[ox] = Float(t * r.weight0 + b * r.weight1)
-                            }
-                        }
-                    }
+        return mapPlanes(x, outHeight: height, outWidth: width, grain: grain) { src, dst in
+            for oy in 0..<height {
+                let r = rows[oy]
+                let top = src + r.index0 * inWidth, bottom = src + r.index1 * inWidth
+                let dstRow = dst + oy * width
+                for ox in 0..<width {
+                    let c = cols[ox]
+                    // torch's order: interpolate along width within each row, then blend the rows.
+                    let t = Double(top[c.index0]) * c.weight0 + Double(top[c.index1]) * c.weight1
+                    let b = Double(bottom[c.index0]) * c.weight0 + Double(bottom[c.index1]) * c.weight1
+                    dstRow[ox] = Float(t * r.weight0 + b * r.weight1)
                 }
             }
         }

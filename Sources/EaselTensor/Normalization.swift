@@ -21,28 +21,14 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, 
     let channelsPerGroup = channels / groups
     let groupSize = channelsPerGroup * spatial
 
-    return Tensor(shape: x.shape) { out in
-        let output = UncheckedSendable(out)
-        x.withUnsafeBufferPointer { input in
-            withAffine(weight, bias) { gamma, beta in
-                let source = UncheckedSendable(input)
-                let (gamma, beta) = (UncheckedSendable(gamma), UncheckedSendable(beta))
-                Parallel.forEach(batch * groups, grain: max(1, 16_384 / max(1, groupSize))) { range in
-                    for unit in range {
-                        let start = unit * groupSize
-                        let src = source.value.baseAddress! + start
-                        let dst = output.value.baseAddress! + start
-                        let (mean, inverseStd) = meanAndInverseStd(src, count: groupSize, epsilon: epsilon)
-                        let firstChannel = (unit % groups) * channelsPerGroup
-                        for k in 0..<channelsPerGroup {
-                            let c = firstChannel + k
-                            normalizeRow(
-                                src + k * spatial, dst + k * spatial, count: spatial, mean: mean,
-                                scale: inverseStd * Double(gamma.value?[c] ?? 1), shift: Double(beta.value?[c] ?? 0))
-                        }
-                    }
-                }
-            }
+    return normalizeUnits(x, count: batch * groups, size: groupSize, weight: weight, bias: bias) { unit, src, dst, gamma, beta in
+        let (mean, inverseStd) = meanAndInverseStd(src, count: groupSize, epsilon: epsilon)
+        let firstChannel = (unit % groups) * channelsPerGroup
+        for k in 0..<channelsPerGroup {
+            let c = firstChannel + k
+            normalizeRow(
+                src + k * spatial, dst + k * spatial, count: spatial, mean: mean,
+                scale: inverseStd * Double(gamma?[c] ?? 1), shift: Double(beta?[c] ?? 0))
         }
     }
 }
@@ -55,27 +41,43 @@ public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsilon: Floa
     checkAffine(weight, bias, features: features, op: "layerNorm")
     let rows = features == 0 ? 0 : x.count / features
 
-    return Tensor(shape: x.shape) { out in
+    return normalizeUnits(x, count: rows, size: features, weight: weight, bias: bias) { _, src, dst, gamma, beta in
+        let (m, s) = meanAndInverseStd(src, count: features, epsilon: epsilon)
+        switch (gamma, beta) {
+        case let (g?, b?):
+            for i in 0..<features { dst[i] = Float((Double(src[i]) - m) * s * Double(g[i]) + Double(b[i])) }
+        case let (g?, nil):
+            for i in 0..<features { dst[i] = Float((Double(src[i]) - m) * s * Double(g[i])) }
+        case let (nil, b?):
+            for i in 0..<features { dst[i] = Float((Double(src[i]) - m) * s + Double(b[i])) }
+        case (nil, nil):
+            normalizeRow(src, dst, count: features, mean: m, scale: s, shift: 0)
+        }
+    }
+}
+
+/// The loop both norms share: `x` is `count` consecutive units of `size` values, each normalized on its
+/// own (a group of channels, a row), so units are split across threads. `body(unit, src, dst, gamma, beta)`
+/// normalizes one unit into the output, given the weight and bias elements (nil where absent); it is called
+/// once per unit, so its inner loops are compiled and vectorized as written.
+private func normalizeUnits(
+    _ x: Tensor, count: Int, size: Int, weight: Tensor?, bias: Tensor?,
+    _ body: (
+        _ unit: Int, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+        _ gamma: UnsafePointer<Float>?, _ beta: UnsafePointer<Float>?
+    ) -> Void
+) -> Tensor {
+    Tensor(shape: x.shape) { out in
         let output = UncheckedSendable(out)
         x.withUnsafeBufferPointer { input in
             withAffine(weight, bias) { gamma, beta in
                 let source = UncheckedSendable(input)
                 let (gamma, beta) = (UncheckedSendable(gamma), UncheckedSendable(beta))
-                Parallel.forEach(rows, grain: max(1, 16_384 / max(1, features))) { range in
-                    for row in range {
-                        let src = source.value.baseAddress! + row * features
-                        let dst = output.value.baseAddress! + row * features
-                        let (m, s) = meanAndInverseStd(src, count: features, epsilon: epsilon)
-                        switch (gamma.value, beta.value) {
-                        case let (g?, b?):
-                            for i in 0..<features { dst[i] = Float((Double(src[i]) - m) * s * Double(g[i]) + Double(b[i])) }
-                        case let (g?, nil):
-                            for i in 0..<features { dst[i] = Float((Double(src[i]) - m) * s * Double(g[i])) }
-                        case let (nil, b?):
-                            for i in 0..<features { dst[i] = Float((Double(src[i]) - m) * s + Double(b[i])) }
-                        case (nil, nil):
-                            normalizeRow(src, dst, count: features, mean: m, scale: s, shift: 0)
-                        }
+                Parallel.forEach(count, grain: max(1, 16_384 / max(1, size))) { range in
+                    for unit in range {
+                        body(
+                            unit, source.value.baseAddress! + unit * size, output.value.baseAddress! + unit * size,
+                            gamma.value, beta.value)
                     }
                 }
             }

@@ -67,25 +67,14 @@ public func adaptiveAvgPool2d(_ x: Tensor, outputSize: (height: Int, width: Int)
     precondition(outHeight > 0 && outWidth > 0 && height > 0 && width > 0, "adaptiveAvgPool2d: empty extent")
     let rows = (0..<outHeight).map { adaptiveWindow($0, input: height, output: outHeight) }
     let cols = (0..<outWidth).map { adaptiveWindow($0, input: width, output: outWidth) }
-    let planes = x.count / (height * width)
-    return Tensor(shape: x.shape.dropLast(2) + [outHeight, outWidth]) { out in
-        let output = UncheckedSendable(out)
-        x.withUnsafeBufferPointer { input in
-            let source = UncheckedSendable(input)
-            Parallel.forEach(planes, grain: max(1, 4_096 / (height * width))) { range in
-                for plane in range {
-                    let src = source.value.baseAddress! + plane * height * width
-                    let dst = output.value.baseAddress! + plane * outHeight * outWidth
-                    for (oy, r) in rows.enumerated() {
-                        for (ox, c) in cols.enumerated() {
-                            var sum = 0.0
-                            for y in r {
-                                for xx in c { sum += Double(src[y * width + xx]) }
-                            }
-                            dst[oy * outWidth + ox] = Float(sum / Double(r.count * c.count))
-                        }
-                    }
+    return mapPlanes(x, outHeight: outHeight, outWidth: outWidth, grain: max(1, 4_096 / (height * width))) { src, dst in
+        for (oy, r) in rows.enumerated() {
+            for (ox, c) in cols.enumerated() {
+                var sum = 0.0
+                for y in r {
+                    for xx in c { sum += Double(src[y * width + xx]) }
                 }
+                dst[oy * outWidth + ox] = Float(sum / Double(r.count * c.count))
             }
         }
     }
@@ -105,7 +94,6 @@ private func adaptiveWindow(_ i: Int, input: Int, output: Int) -> Range<Int> {
 private struct PoolGeometry {
     let kernel: Int, stride: Int, padding: Int
     let height: Int, width: Int, outHeight: Int, outWidth: Int
-    let planes: Int
 
     init(_ x: Tensor, kernel: Int, stride: Int, padding: Int, ceilMode: Bool) {
         precondition(x.rank == 3 || x.rank == 4, "pool2d expects [N, C, H, W] or [C, H, W], got \(x.shape)")
@@ -119,7 +107,6 @@ private struct PoolGeometry {
         outHeight = PoolGeometry.outputExtent(height, kernel, stride, padding, ceilMode)
         outWidth = PoolGeometry.outputExtent(width, kernel, stride, padding, ceilMode)
         precondition(outHeight > 0 && outWidth > 0, "pool2d: output of \(x.shape) would be empty")
-        planes = x.count / max(1, height * width)
     }
 
     /// torch's `pooling_output_shape` (ATen/native/Pool.h): floor or ceil of the window count, but a
@@ -138,19 +125,7 @@ private struct PoolGeometry {
 
     /// Runs `plane(src, dst)` over every `H × W` plane, in parallel.
     func run(_ x: Tensor, _ plane: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
-        Tensor(shape: x.shape.dropLast(2) + [outHeight, outWidth]) { out in
-            let output = UncheckedSendable(out)
-            x.withUnsafeBufferPointer { input in
-                let source = UncheckedSendable(input)
-                let perPlane = max(1, outHeight * outWidth * kernel * kernel)
-                Parallel.forEach(planes, grain: max(1, 16_384 / perPlane)) { range in
-                    for p in range {
-                        plane(
-                            source.value.baseAddress! + p * height * width,
-                            output.value.baseAddress! + p * outHeight * outWidth)
-                    }
-                }
-            }
-        }
+        let perPlane = max(1, outHeight * outWidth * kernel * kernel)
+        return mapPlanes(x, outHeight: outHeight, outWidth: outWidth, grain: max(1, 16_384 / perPlane), plane)
     }
 }

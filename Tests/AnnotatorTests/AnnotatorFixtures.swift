@@ -1,13 +1,11 @@
 import EaselImage
+import EaselTestSupport
 import Foundation
 import Testing
 
 /// The files Tests/Reference/make_annotator_fixtures.py wrote, and its manifest.json.
 enum AnnotatorFixtures {
-    struct Missing: Error, CustomStringConvertible {
-        let name: String
-        var description: String { "fixture \(name) is missing: run Tests/Reference/make_annotator_fixtures.py" }
-    }
+    static let folder = FixtureFolder(.module, writtenBy: "make_annotator_fixtures.py")
 
     struct CannyCase: Decodable, Sendable {
         let input: String; let low: Double; let high: Double
@@ -26,32 +24,11 @@ enum AnnotatorFixtures {
         let inputs: [String: InputDigest]
     }
 
-    static let manifest: Manifest? = {
-        guard let url = try? url("manifest.json"), let data = try? Data(contentsOf: url) else { return nil }
-        return try? JSONDecoder().decode(Manifest.self, from: data)
-    }()
+    static let manifest: Manifest? = try? folder.decodeJSON(Manifest.self, from: "manifest.json")
 
-    static func url(_ name: String) throws -> URL {
-        guard let url = Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil) else {
-            throw Missing(name: name)
-        }
-        return url
-    }
+    static func url(_ name: String) throws -> URL { try folder.url(name) }
 
-    static func image(_ name: String) throws -> Image { try Image.load(from: url(name)) }
-}
-
-/// Samples that differ between two maps of the same size and layout (nil when they do not match).
-func mismatches(_ actual: Image, _ expected: Image) -> (count: Int, maxAbsolute: Int)? {
-    guard actual.width == expected.width, actual.height == expected.height, actual.layout == expected.layout else {
-        return nil
-    }
-    var count = 0, maxAbsolute = 0
-    for (a, e) in zip(actual.pixels, expected.pixels) where a != e {
-        count += 1
-        maxAbsolute = max(maxAbsolute, abs(Int(a) - Int(e)))
-    }
-    return (count, maxAbsolute)
+    static func image(_ name: String) throws -> Image { try folder.image(name) }
 }
 
 /// Checks a map against a case's reference. Where the opencv-python wheel's map went through Intel IPP's
@@ -60,17 +37,18 @@ func mismatches(_ actual: Image, _ expected: Image) -> (count: Int, maxAbsolute:
 func expectMatches(_ map: Image, expected: String, withoutIPP: String?, ippBound: Int,
                    sourceLocation: SourceLocation = #_sourceLocation) throws {
     let reference = try AnnotatorFixtures.image(expected).hwc3()
-    guard let wheel = mismatches(map, reference) else {
+    guard let wheel = ImageDifference(map, reference) else {
         Issue.record("\(expected): map is \(map.width)x\(map.height) \(map.layout), reference \(reference.width)x\(reference.height)",
                      sourceLocation: sourceLocation)
         return
     }
     if let withoutIPP {
-        let own = try #require(mismatches(map, try AnnotatorFixtures.image(withoutIPP).hwc3()), sourceLocation: sourceLocation)
-        #expect(own.count == 0, "\(withoutIPP): \(own.count) samples differ", sourceLocation: sourceLocation)
-        #expect(wheel.count <= ippBound, "\(expected) (Intel IPP): \(wheel.count) samples differ", sourceLocation: sourceLocation)
+        let own = try #require(ImageDifference(map, try AnnotatorFixtures.image(withoutIPP).hwc3()), sourceLocation: sourceLocation)
+        #expect(own.mismatches == 0, "\(withoutIPP): \(own.mismatches) samples differ", sourceLocation: sourceLocation)
+        #expect(wheel.mismatches <= ippBound, "\(expected) (Intel IPP): \(wheel.mismatches) samples differ",
+                sourceLocation: sourceLocation)
     } else {
-        #expect(wheel.count == 0, "\(expected): \(wheel.count) samples differ, max \(wheel.maxAbsolute)",
+        #expect(wheel.mismatches == 0, "\(expected): \(wheel.mismatches) samples differ, max \(wheel.maxAbsolute)",
                 sourceLocation: sourceLocation)
     }
 }

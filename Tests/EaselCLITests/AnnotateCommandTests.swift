@@ -1,6 +1,7 @@
 import AnnotatorCore
 import CannyAnnotator
 import EaselImage
+import EaselTestSupport
 import Foundation
 import ScribbleAnnotator
 import Testing
@@ -28,7 +29,7 @@ import Testing
          ScribbleAnnotator(polarity: .darkOnLight), AnnotationOptions(detectResolution: 300)),
     ])
     func writesTheLibrarysConditionMap(arguments: [String], annotator: any Annotator, options: AnnotationOptions) throws {
-        let folder = try CLITemporaryFolder()
+        let folder = try TemporaryFolder()
         let input = folder.path("drawing.png")
         let output = folder.path("map.png")
         let drawing = try Self.drawing()
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func failuresExitOneWithOneLineAndNoFile() throws {
-        let folder = try CLITemporaryFolder()
+        let folder = try TemporaryFolder()
         let input = folder.path("drawing.png")
         try Self.drawing().writePNG(to: input)
         let notImage = try folder.write("just text", to: "notes.png")
@@ -75,7 +76,7 @@ import Testing
     }
 
     @Test func aFailedRunLeavesAnExistingOutputAlone() throws {
-        let folder = try CLITemporaryFolder()
+        let folder = try TemporaryFolder()
         let output = try folder.write("previous result", to: "out.png")
         let result = try EaselProcess.run(["annotate", "canny", folder.path("missing.png").path, "-o", output.path])
         #expect(result.status == 1)
@@ -83,7 +84,7 @@ import Testing
     }
 
     @Test func usageErrorsExitTwo() throws {
-        let folder = try CLITemporaryFolder()
+        let folder = try TemporaryFolder()
         let input = folder.path("drawing.png")
         try Self.drawing().writePNG(to: input)
         let output = folder.path("out.png").path

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EaselCheckpoint
+import EaselTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 /// `easel inspect`: the report text (in process) and the executable's output and exit statuses.
 @Suite struct InspectCommandTests {
     @Test func reportListsEveryTensorOfASingleFile() throws {
-        let folder = try CLITemporaryFolder()
+        let folder = try TemporaryFolder()
         let url = try folder.writeCheckpoint(InspectSampleKeys.sd1UNet, to: "unet.safetensors", metadata: ["format": "pt"])
         let report = InspectReport.render(try CheckpointInventory(contentsOf: url), summary: false)
         let expected = """
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func summaryLeavesOutTheTensorsAndShowsEachPart() throws {
-        let folder = try CLITemporaryFolder()
+        let folder = try TemporaryFolder()
         let url = try folder.writeCheckpoint(
             InspectSampleKeys.ldmInpaintingUNet + InspectSampleKeys.vae.map { ("first_stage_model." + $0.0, $0.1) },
             to: "inpaint.safetensors")
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func reportsAPipelineFolderPerComponent() throws {
-        let folder = try CLITemporaryFolder()
+        let folder = try TemporaryFolder()
         try folder.write(
             #"{"_class_name": "StableDiffusionPipeline", "unet": ["diffusers", "UNet2DConditionModel"], "vae": ["diffusers", "AutoencoderKL"], "scheduler": ["diffusers", "PNDMScheduler"], "safety_checker": [null, null]}"#,
             to: "model_index.json")
@@ -78,7 +79,7 @@ import Testing
     }
 
     @Test func unknownTensorsSayNothingWasRecognised() throws {
-        let folder = try CLITemporaryFolder()
+        let folder = try TemporaryFolder()
         let url = try folder.writeCheckpoint([("lora_up.weight", [4, 8])], to: "lora.safetensors")
         let report = InspectReport.render(try CheckpointInventory(contentsOf: url), summary: true)
         #expect(report.contains("identified: nothing known (no UNet, ControlNet, VAE or CLIP text encoder key pattern)"))
@@ -109,7 +110,7 @@ import Testing
     // MARK: The executable
 
     @Test func executablePrintsTheReportAndExitsZero() throws {
-        let folder = try CLITemporaryFolder()
+        let folder = try TemporaryFolder()
         let url = try folder.writeCheckpoint(InspectSampleKeys.sd1UNet, to: "unet.safetensors")
         let result = try EaselProcess.run(["inspect", url.path, "--summary"])
         #expect(result.status == 0)
@@ -122,7 +123,7 @@ import Testing
     }
 
     @Test func failuresPrintOneLineAndExitOne() throws {
-        let folder = try CLITemporaryFolder()
+        let folder = try TemporaryFolder()
         let missing = folder.path("missing.safetensors")
         let result = try EaselProcess.run(["inspect", missing.path])
         #expect(result.status == 1)
@@ -140,7 +141,7 @@ import Testing
         #expect(pickleResult.status == 1)
         #expect(pickleResult.standardError.contains("PyTorch pickle checkpoints (.ckpt, .pt, .pth, .bin) are not supported yet"))
 
-        let empty = try CLITemporaryFolder()
+        let empty = try TemporaryFolder()
         let emptyResult = try EaselProcess.run(["inspect", empty.url.path])
         #expect(emptyResult.status == 1)
         #expect(emptyResult.standardError == "easel: error: \(empty.url.path) is not a model folder Easel can read: it has no model_index.json, no config.json and no .safetensors files\n")

@@ -1,4 +1,5 @@
 import EaselTensor
+import EaselTestSupport
 import Foundation
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
     }
 
     static func facts() throws -> Facts {
-        try JSONDecoder().decode(Facts.self, from: Data(contentsOf: fixtureURL("tiny_pipeline_facts.json")))
+        try checkpointFixtures.decodeJSON(Facts.self, from: "tiny_pipeline_facts.json")
     }
 
     @Test func readsADiffusersPipelineFolder() throws {

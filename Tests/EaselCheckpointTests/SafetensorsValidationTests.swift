@@ -1,4 +1,5 @@
 import EaselTensor
+import EaselTestSupport
 import Foundation
 import Testing
 
@@ -70,7 +71,7 @@ import Testing
     ]
 
     static func manifest() throws -> Manifest {
-        try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: fixtureURL("header_cases.json")))
+        try checkpointFixtures.decodeJSON(Manifest.self, from: "header_cases.json")
     }
 
     @Test func acceptsExactlyWhatTheReferenceAccepts() throws {

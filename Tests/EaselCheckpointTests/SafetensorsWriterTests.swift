@@ -1,4 +1,5 @@
 import EaselTensor
+import EaselTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import EaselImage
+import EaselTestSupport
 import Foundation
 import Testing
 
@@ -12,10 +13,9 @@ import Testing
     }
 
     @Test func folderInsteadOfFile() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(throws: ImageError.unreadable(path: folder.path, reason: "it is a folder")) {
-            try Image.load(from: folder)
+        let folder = try TemporaryFolder()
+        #expect(throws: ImageError.unreadable(path: folder.url.path, reason: "it is a folder")) {
+            try Image.load(from: folder.url)
         }
     }
 
@@ -79,35 +79,30 @@ import Testing
     }
 
     @Test func writingIntoAMissingFolderLeavesNothing() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("missing/out.png")
+        let folder = try TemporaryFolder()
+        let url = folder.path("missing/out.png")
         let image = try Image(width: 3, height: 2, layout: .rgb)
         let error = try #require(throws: ImageError.self) { try image.writePNG(to: url) }
         #expect(error.description.contains("out.png") && error.description.contains("does not exist"), "\(error)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).isEmpty)
     }
 
     @Test func writingOverAFolderFailsAndLeavesNoTemporaryFile() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let target = folder.appendingPathComponent("taken")
+        let folder = try TemporaryFolder()
+        let target = folder.path("taken")
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
         let image = try Image(width: 3, height: 2, layout: .rgb)
         #expect(throws: ImageError.self) { try image.writePNG(to: target) }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["taken"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["taken"])
     }
 
     @Test func unwritableFolderLeavesNothing() throws {
         guard getuid() != 0 else { return }  // root ignores permissions
-        let folder = try makeTemporaryFolder()
-        defer {
-            chmod(folder.path, 0o755)
-            try? FileManager.default.removeItem(at: folder)
-        }
-        chmod(folder.path, 0o555)
+        let folder = try TemporaryFolder()
+        defer { chmod(folder.url.path, 0o755) }  // writable again, so that it can be removed
+        chmod(folder.url.path, 0o555)
         let image = try Image(width: 3, height: 2, layout: .rgb)
-        #expect(throws: ImageError.self) { try image.writePNG(to: folder.appendingPathComponent("out.png")) }
+        #expect(throws: ImageError.self) { try image.writePNG(to: folder.path("out.png")) }
     }
 
     @Test func zeroSizeAndMismatchedImages() {

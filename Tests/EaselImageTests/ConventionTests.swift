@@ -1,4 +1,5 @@
 import EaselImage
+import EaselTestSupport
 import Testing
 
 /// controlnet_aux `HWC3` and `resize_image`, the A1111 extension's detect sizing, Pillow's luma.

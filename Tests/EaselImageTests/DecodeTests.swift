@@ -1,4 +1,5 @@
 import EaselImage
+import EaselTestSupport
 import Foundation
 import Testing
 
@@ -17,9 +18,8 @@ import Testing
 
     @Test func detectsFormatByContentNotName() throws {
         // A JPEG saved under a .png name still decodes, as a JPEG.
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let misnamed = folder.appendingPathComponent("really-a-jpeg.png")
+        let folder = try TemporaryFolder()
+        let misnamed = folder.path("really-a-jpeg.png")
         try FileManager.default.copyItem(at: try Fixtures.url("photo_420.jpg"), to: misnamed)
         let file = try ImageFile.load(from: misnamed)
         #expect(file.format == .jpeg)

@@ -1,31 +1,24 @@
 import EaselImage
+import EaselTestSupport
 import Foundation
 
 /// Access to the files Tests/Reference/make_image_fixtures.py wrote, and its manifest.json.
 enum Fixtures {
-    static func url(_ name: String) throws -> URL {
-        guard let url = Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil) else {
-            throw FixtureFileMissing(name: name)
-        }
-        return url
-    }
+    static let folder = FixtureFolder(.module, writtenBy: "make_image_fixtures.py")
 
-    static func image(_ name: String) throws -> Image { try Image.load(from: url(name)) }
+    static func url(_ name: String) throws -> URL { try folder.url(name) }
 
-    static let manifest: Manifest? = {
-        guard let url = try? url("manifest.json"), let data = try? Data(contentsOf: url) else { return nil }
-        return try? JSONDecoder().decode(Manifest.self, from: data)
-    }()
+    static func image(_ name: String) throws -> Image { try folder.image(name) }
+
+    /// The error for a file, or a value in the manifest, that the script did not write.
+    static func missing(_ name: String) -> MissingFixture { folder.missing(name) }
+
+    static let manifest: Manifest? = try? folder.decodeJSON(Manifest.self, from: "manifest.json")
 
     static func requireManifest() throws -> Manifest {
-        guard let manifest else { throw FixtureFileMissing(name: "manifest.json (or it does not decode)") }
+        guard let manifest else { throw missing("manifest.json (or it does not decode)") }
         return manifest
     }
-}
-
-struct FixtureFileMissing: Error, CustomStringConvertible {
-    let name: String
-    var description: String { "fixture \(name) is missing: run Tests/Reference/make_image_fixtures.py" }
 }
 
 struct Manifest: Decodable {
@@ -59,32 +52,9 @@ struct Manifest: Decodable {
     let luma: Pair
 }
 
-/// How two images differ: nil when their size or layout differ.
-struct ImageDifference: CustomStringConvertible {
-    let maxAbsolute: Int
-    let mismatches: Int
-    let count: Int
-
-    init?(_ actual: Image, _ expected: Image) {
-        guard actual.width == expected.width, actual.height == expected.height, actual.layout == expected.layout else {
-            return nil
-        }
-        var maxAbsolute = 0, mismatches = 0
-        for (a, e) in zip(actual.pixels, expected.pixels) where a != e {
-            mismatches += 1
-            maxAbsolute = max(maxAbsolute, abs(Int(a) - Int(e)))
-        }
-        self.maxAbsolute = maxAbsolute
-        self.mismatches = mismatches
-        count = actual.pixels.count
-    }
-
-    var description: String { "max |diff| \(maxAbsolute), \(mismatches) of \(count) samples differ" }
-}
-
 extension PixelLayout {
     init(manifestName: String) throws {
-        guard let layout = PixelLayout(rawValue: manifestName) else { throw FixtureFileMissing(name: "layout \(manifestName)") }
+        guard let layout = PixelLayout(rawValue: manifestName) else { throw Fixtures.missing("layout \(manifestName)") }
         self = layout
     }
 }
@@ -97,7 +67,7 @@ extension OpenCVInterpolation {
         case "cubic": self = .cubic
         case "area": self = .area
         case "lanczos4": self = .lanczos4
-        default: throw FixtureFileMissing(name: "interpolation \(manifestName)")
+        default: throw Fixtures.missing("interpolation \(manifestName)")
         }
     }
 }
@@ -110,14 +80,7 @@ extension PillowFilter {
         case "hamming": self = .hamming
         case "bicubic": self = .bicubic
         case "lanczos": self = .lanczos
-        default: throw FixtureFileMissing(name: "filter \(manifestName)")
+        default: throw Fixtures.missing("filter \(manifestName)")
         }
     }
-}
-
-/// A fresh empty folder under the temporary directory, for write tests.
-func makeTemporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("easel-image-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }

@@ -1,4 +1,5 @@
 import EaselImage
+import EaselTestSupport
 import Testing
 
 /// `Image.resized(width:height:interpolation:)` against cv2.resize, every interpolation, gray/RGB/RGBA,
@@ -61,7 +62,7 @@ import Testing
         switch testCase.resampler {
         case "pillow:lanczos": resampler = .pillow(.lanczos)
         case "opencv:linear": resampler = .opencv(.linear)
-        default: throw FixtureFileMissing(name: "resampler \(testCase.resampler)")
+        default: throw Fixtures.missing("resampler \(testCase.resampler)")
         }
         let output = try input.resized(width: testCase.width, height: testCase.height, mode: mode, resampler: resampler)
         let difference = try #require(ImageDifference(output, expected))

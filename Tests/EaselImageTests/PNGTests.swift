@@ -1,4 +1,5 @@
 import EaselImage
+import EaselTestSupport
 import Foundation
 import Testing
 
@@ -37,20 +38,18 @@ import Testing
             "unicode": "snowman \u{2603} \u{65e5}\u{672c}",
             "empty": "",
         ]
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("out.png")
+        let folder = try TemporaryFolder()
+        let url = folder.path("out.png")
         try photo.writePNG(to: url, text: text)
         let file = try ImageFile.load(from: url)
         #expect(file.image == photo)
         #expect(file.text == text)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.png"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["out.png"])
     }
 
     @Test func overwritesAnExistingFile() throws {
-        let folder = try makeTemporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("out.png")
+        let folder = try TemporaryFolder()
+        let url = folder.path("out.png")
         try Data("old".utf8).write(to: url)
         let image = try Fixtures.image("gray.png")
         try image.writePNG(to: url)

@@ -9,10 +9,7 @@ public struct ReferenceFixture {
 
     /// Opens `name` (e.g. "conv2d.safetensors") from the `Fixtures` folder of a test bundle.
     public init(_ name: String, in bundle: Bundle) throws {
-        guard let url = bundle.url(forResource: "Fixtures/" + name, withExtension: nil) else {
-            throw FixtureError.missing(name)
-        }
-        file = try SafetensorsFile(contentsOf: url)
+        file = try SafetensorsFile(contentsOf: FixtureFolder(bundle).url(name))
     }
 
     public func tensor(_ name: String) throws -> Tensor { try file.tensor(named: name) }
@@ -42,6 +39,5 @@ public struct ReferenceFixture {
 }
 
 public enum FixtureError: Error {
-    case missing(String)
     case missingMetadata(String)
 }

@@ -5,9 +5,13 @@ case's parameters as strings in the file's __metadata__ (read back by Tests/Ease
 References are computed in float64 where the op allows it and stored as float32, so the stored values
 are the exact answer rounded once, and the error a Swift test measures is Easel's own.
 """
+import importlib
+import importlib.machinery
+import importlib.util
 import json
 import os
 import struct
+import sys
 
 import numpy as np
 import torch
@@ -66,3 +70,63 @@ def write_safetensors(path, tensors, metadata):
         f.write(text)
         for blob in blobs:
             f.write(blob)
+
+
+def write_manifest(folder, manifest):
+    """Writes <folder>/manifest.json: the cases a test target reads, one key per line group."""
+    with open(os.path.join(folder, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+
+
+def print_folder_size(folder):
+    """Prints how many files a Fixtures folder holds and their total size."""
+    total = sum(os.path.getsize(os.path.join(folder, n)) for n in os.listdir(folder))
+    print(f"{len(os.listdir(folder))} files, {total / 1e6:.2f} MB in {os.path.relpath(folder)}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reference code shared by the image and annotator fixtures (OpenCV, controlnet_aux, the A1111 extension).
+
+
+def controlnet_aux_module(name):
+    """Imports controlnet_aux.<name> by file path without running the package __init__ (which needs
+    torchvision): a bare package object pointing at the installed folder stands in for controlnet_aux."""
+    if not hasattr(sys.modules.get("controlnet_aux"), "__easel__"):
+        root = list(importlib.util.find_spec("controlnet_aux").submodule_search_locations)[0]
+        package = importlib.util.module_from_spec(importlib.machinery.ModuleSpec("controlnet_aux", None, is_package=True))
+        package.__path__ = [root]
+        package.__easel__ = True
+        sys.modules["controlnet_aux"] = package
+    return importlib.import_module("controlnet_aux." + name)
+
+
+def with_and_without_ipp(make):
+    """make()'s result as the opencv-python wheels compute it, and with Intel IPP switched off.
+
+    The wheels run some calls (cv2.resize INTER_CUBIC, float32 resizes) through IPP, which rounds differently
+    from OpenCV's own code; system OpenCV builds (Debian's 4.6, what Easel links) have no IPP.
+    """
+    import cv2
+
+    with_ipp = make()
+    cv2.ipp.setUseIPP(False)
+    try:
+        own = make()
+    finally:
+        cv2.ipp.setUseIPP(True)
+    return with_ipp, own
+
+
+def webui_resize(input_image, resolution):
+    """sd-webui-controlnet scripts/processor.py resize_image_with_pad(...) up to the padding: HWC3, then the
+    short side scaled to `resolution` (INTER_CUBIC when enlarging, INTER_AREA otherwise)."""
+    import cv2
+
+    img = controlnet_aux_module("util").HWC3(input_image)
+    H_raw, W_raw, _ = img.shape
+    k = float(resolution) / float(min(H_raw, W_raw))
+    interpolation = cv2.INTER_CUBIC if k > 1 else cv2.INTER_AREA
+    H_target = int(np.round(float(H_raw) * k))
+    W_target = int(np.round(float(W_raw) * k))
+    return cv2.resize(img, (W_target, H_target), interpolation=interpolation)

@@ -15,10 +15,6 @@ OpenCV's own code (what system OpenCV, without IPP, runs). Where a map depends o
 the map made with IPP switched off ("expected_without_ipp"); the wheel's map stays the main reference, as it
 is what A1111 and controlnet_aux users get.
 """
-import importlib
-import importlib.machinery
-import importlib.util
-import json
 import os
 import shutil
 import sys
@@ -29,22 +25,11 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_util import SHARED, fixtures_dir  # noqa: E402
+from fixture_util import (SHARED, controlnet_aux_module, fixtures_dir, print_folder_size,  # noqa: E402
+                          webui_resize, with_and_without_ipp, write_manifest)
 
 OUT = fixtures_dir("AnnotatorTests")
 SAMPLES = os.path.join(SHARED, "samples")
-
-
-def controlnet_aux_module(name):
-    """Imports controlnet_aux.<name> by file path without running the package __init__ (which needs
-    torchvision): a bare package object pointing at the installed folder stands in for controlnet_aux."""
-    if not hasattr(sys.modules.get("controlnet_aux"), "__easel__"):
-        root = list(importlib.util.find_spec("controlnet_aux").submodule_search_locations)[0]
-        package = importlib.util.module_from_spec(importlib.machinery.ModuleSpec("controlnet_aux", None, is_package=True))
-        package.__path__ = [root]
-        package.__easel__ = True
-        sys.modules["controlnet_aux"] = package
-    return importlib.import_module("controlnet_aux." + name)
 
 
 util = controlnet_aux_module("util")
@@ -59,20 +44,10 @@ def save_map(detected, name):
     return name
 
 
-def without_ipp(make):
-    """make() with Intel IPP switched off in OpenCV."""
-    cv2.ipp.setUseIPP(False)
-    try:
-        return make()
-    finally:
-        cv2.ipp.setUseIPP(True)
-
-
 def add_case(cases, case, make, name):
     """Saves make()'s map as case["expected"], and its IPP-free version when that differs."""
-    with_ipp = make()
+    with_ipp, own = with_and_without_ipp(make)
     case["expected"] = save_map(with_ipp, name)
-    own = without_ipp(make)
     if not np.array_equal(own, with_ipp):
         case["expected_without_ipp"] = save_map(own, name.replace(".png", "_noipp.png"))
     cases.append(case)
@@ -126,13 +101,8 @@ def pad64(x):
 
 
 def resize_image_with_pad(input_image, resolution):
-    img = util.HWC3(input_image)
-    H_raw, W_raw, _ = img.shape
-    k = float(resolution) / float(min(H_raw, W_raw))
-    interpolation = cv2.INTER_CUBIC if k > 1 else cv2.INTER_AREA
-    H_target = int(np.round(float(H_raw) * k))
-    W_target = int(np.round(float(W_raw) * k))
-    img = cv2.resize(img, (W_target, H_target), interpolation=interpolation)
+    img = webui_resize(input_image, resolution)  # HWC3 and the scaling, shared with make_image_fixtures.py
+    H_target, W_target, _ = img.shape
     H_pad, W_pad = pad64(H_target), pad64(W_target)
     img_padded = np.pad(img, [[0, H_pad], [0, W_pad], [0, 0]], mode="edge")
 
@@ -165,9 +135,6 @@ for resolution in (512, 384):
     add_case(manifest["scribble"], {"input": "scribble_house.png", "inverted": True, "resolution": resolution},
              lambda: scribble_thr(invert(inverted), resolution), f"scribble_inverted_{resolution}.png")
 
-with open(os.path.join(OUT, "manifest.json"), "w") as f:
-    json.dump(manifest, f, indent=1)
-    f.write("\n")
-
-total = sum(os.path.getsize(os.path.join(OUT, n)) for n in os.listdir(OUT))
-print(f"{len(os.listdir(OUT))} files, {total / 1e6:.2f} MB in {os.path.relpath(OUT)}; OpenCV {cv2.__version__}")
+write_manifest(OUT, manifest)
+print_folder_size(OUT)
+print(f"OpenCV {cv2.__version__}")

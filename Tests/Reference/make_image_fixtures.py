@@ -15,11 +15,7 @@ The wheels run some INTER_CUBIC resizes through IPP, which rounds differently (b
 code; those cases also store OpenCV's own result ("expected_without_ipp"). opencv-python 4.6.0.66 gives
 the same bytes as 5.0 for every case here, so the version itself makes no difference.
 """
-import importlib
-import importlib.machinery
-import importlib.util
 import io
-import json
 import os
 import struct
 import sys
@@ -31,23 +27,12 @@ import torch
 from PIL import Image, PngImagePlugin
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_util import SHARED, fixtures_dir, save_fixture  # noqa: E402
+from fixture_util import (SHARED, controlnet_aux_module, fixtures_dir, print_folder_size,  # noqa: E402
+                          save_fixture, webui_resize, with_and_without_ipp, write_manifest)
 
 TARGET = "EaselImageTests"
 OUT = fixtures_dir(TARGET)
 manifest = {}
-
-
-def controlnet_aux_module(name):
-    """Imports controlnet_aux.<name> by file path without running the package __init__ (which needs
-    torchvision): a bare package object pointing at the installed folder stands in for controlnet_aux."""
-    if not hasattr(sys.modules.get("controlnet_aux"), "__easel__"):
-        root = list(importlib.util.find_spec("controlnet_aux").submodule_search_locations)[0]
-        package = importlib.util.module_from_spec(importlib.machinery.ModuleSpec("controlnet_aux", None, is_package=True))
-        package.__path__ = [root]
-        package.__easel__ = True
-        sys.modules["controlnet_aux"] = package
-    return importlib.import_module("controlnet_aux." + name)
 
 
 def save_png(array, name):
@@ -290,14 +275,10 @@ for source, array in sources.items():
     sizes = [(37, 29), (173, 96)] if source == "photo.png" else [(43, 31)]
     for name, flag in INTERPOLATIONS.items():
         for w, h in sizes:
-            out = cv2.resize(array, (w, h), interpolation=flag)
+            # IPP rounds some INTER_CUBIC resizes differently (max 1): keep OpenCV's own result as well.
+            out, own = with_and_without_ipp(lambda: cv2.resize(array, (w, h), interpolation=flag))
             case = {"input": source, "width": w, "height": h, "interpolation": name,
                     "expected": save_png(out, f"cv_{source[:-4]}_{name}_{w}x{h}.png")}
-            # opencv-python wheels route some INTER_CUBIC resizes through Intel IPP, which rounds differently
-            # (max 1); system OpenCV builds (Debian's 4.6) have no IPP. Keep OpenCV's own result as well.
-            cv2.ipp.setUseIPP(False)
-            own = cv2.resize(array, (w, h), interpolation=flag)
-            cv2.ipp.setUseIPP(True)
             if not np.array_equal(own, out):
                 case["expected_without_ipp"] = save_png(own, f"cv_{source[:-4]}_{name}_{w}x{h}_noipp.png")
             cv_cases.append(case)
@@ -403,19 +384,8 @@ for resolution in (64, 96, 160):
                          "expected": save_png(out, f"resize_image_{resolution}.png")})
 
 
-def webui_resize(input_image, resolution):
-    """sd-webui-controlnet scripts/processor.py resize_image_with_pad(...) then remove_pad(...):
-    the padding added to reach multiples of 64 is cut off again."""
-    img = util.HWC3(input_image)
-    H_raw, W_raw, _ = img.shape
-    k = float(resolution) / float(min(H_raw, W_raw))
-    interpolation = cv2.INTER_CUBIC if k > 1 else cv2.INTER_AREA
-    H_target = int(np.round(float(H_raw) * k))
-    W_target = int(np.round(float(W_raw) * k))
-    return cv2.resize(img, (W_target, H_target), interpolation=interpolation)
-
-
 for resolution in (50, 150):
+    # resize_image_with_pad(...) then remove_pad(...): the padding added to reach multiples of 64 is cut off.
     out = webui_resize(photo, resolution)
     detect_cases.append({"input": "photo.png", "resolution": resolution, "rule": "webUI",
                          "expected": save_png(out, f"resize_webui_{resolution}.png")})
@@ -449,14 +419,6 @@ save_fixture(TARGET, "float_conversion", {
 # OpenCV on float32 and the 8-bit Gaussian blur, as annotators call them: cv2.GaussianBlur(x, (0, 0), sigma)
 # (controlnet_aux nms: float32, sigma 3; the A1111 extension's scribble_xdog: float32, sigmas 0.5 and 5),
 # cv2.resize on float32 heatmaps (OpenPose: INTER_CUBIC). IPP-free results are stored where IPP differs.
-def both_ipp(make):
-    with_ipp = make()
-    cv2.ipp.setUseIPP(False)
-    own = make()
-    cv2.ipp.setUseIPP(True)
-    return with_ipp, own
-
-
 float_gray = gray[:40, :48].astype(np.float32)  # small crops: float32 fixtures are 4 bytes a sample
 float_photo = photo[:40, :48].astype(np.float32)
 opencv_float = {"gray": float_gray, "photo": float_photo}
@@ -468,17 +430,13 @@ for tag, make in {
     "resize_photo_linear": lambda: cv2.resize(float_photo, (21, 17), interpolation=cv2.INTER_LINEAR),
     "blur_u8_photo_3": lambda: cv2.GaussianBlur(photo[:40, :48], (0, 0), 3.0).astype(np.float32),
 }.items():
-    with_ipp, own = both_ipp(make)
+    with_ipp, own = with_and_without_ipp(make)
     opencv_float[tag] = with_ipp
     if not np.array_equal(with_ipp, own):
         opencv_float[tag + "_noipp"] = own
         print(f"{tag}: IPP differs by up to {np.abs(with_ipp.astype(np.float64) - own).max()}")
 save_fixture(TARGET, "opencv_float", {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in opencv_float.items()})
 
-with open(os.path.join(OUT, "manifest.json"), "w") as f:
-    json.dump(manifest, f, indent=1, ensure_ascii=False)
-    f.write("\n")
-
-total = sum(os.path.getsize(os.path.join(OUT, n)) for n in os.listdir(OUT))
-print(f"{len(os.listdir(OUT))} files, {total / 1e6:.2f} MB in {os.path.relpath(OUT)}")
+write_manifest(OUT, manifest)
+print_folder_size(OUT)
 print(f"OpenCV {cv2.__version__}, Pillow {Image.__version__}")
