@@ -11,10 +11,8 @@ import Testing
     }
 
     static func config() throws -> SchedulerConfig {
-        guard let url = Bundle.module.url(
-            forResource: "Fixtures/Scheduler_sd15_scheduler_config.json", withExtension: nil)
-        else { throw FixtureError.missing("Scheduler_sd15_scheduler_config.json") }
-        return try SchedulerConfig(contentsOf: url)
+        try SchedulerConfig(
+            contentsOf: FixtureFolder(.module, writtenBy: "make_scheduler_fixtures.py").url("Scheduler_sd15_scheduler_config.json"))
     }
 
     struct Measured: CustomStringConvertible {

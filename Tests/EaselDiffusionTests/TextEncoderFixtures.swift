@@ -10,11 +10,10 @@ enum TextEncoderFixtures {
     /// `gelu` (SD 2.x style activation, transformers 5 layout without the prefix).
     static let modelNames = ["quickgelu", "gelu"]
 
+    static let fixtures = FixtureFolder(.module, writtenBy: "make_text_encoder_fixtures.py")
+
     static func folder(_ model: String) throws -> URL {
-        guard let url = Bundle.module.url(forResource: "Fixtures/TextEncoder_" + model, withExtension: nil) else {
-            throw FixtureError.missing("TextEncoder_" + model)
-        }
-        return url
+        try fixtures.url("TextEncoder_" + model)
     }
 
     static func outputs() throws -> ReferenceFixture { try ReferenceFixture("TextEncoder_outputs.safetensors", in: .module) }
@@ -40,7 +39,7 @@ enum TextEncoderFixtures {
 
     private static func component(_ model: String) throws -> CheckpointComponent {
         let inventory = try CheckpointInventory(contentsOf: folder(model))
-        guard let component = inventory.components.first else { throw FixtureError.missing("TextEncoder_" + model) }
+        guard let component = inventory.components.first else { throw fixtures.missing("TextEncoder_" + model) }
         return component
     }
 }
