@@ -1,6 +1,6 @@
 """End-to-end fixtures: a tiny random Stable Diffusion 1.x pipeline and the images diffusers makes with it.
 
-Writes Tests/EaselTests/Fixtures/Pipeline_tiny/ (a diffusers folder: tokenizer, text_encoder, unet,
+Writes Tests/EaselTestSupport/Fixtures/Pipeline_tiny/ (shared by the Easel and CLI tests) (a diffusers folder: tokenizer, text_encoder, unet,
 vae, scheduler, model_index.json), Pipeline_init.png (the img2img input) and, per case, Pipeline_<case>.png
 (diffusers' output, uint8 as its numpy_to_pil rounds it) with Pipeline_cases.json listing every setting, and
 Pipeline_latents.safetensors with each case's latents after every step (`<case>.latents_step_<i>`, [4, h/8, w/8]),
@@ -31,7 +31,7 @@ from diffusers import (AutoencoderKL, DDIMScheduler, DPMSolverMultistepScheduler
 from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
 torch.set_num_threads(2)
-OUT = fixtures_dir("EaselTests")
+OUT = fixtures_dir("EaselTestSupport")
 FOLDER = os.path.join(OUT, "Pipeline_tiny")
 CLIP_VOCAB = os.path.join(ROOT, "Sources", "EaselDiffusion", "Resources", "clip")
 MERGES = 300
@@ -227,7 +227,7 @@ def main():
         latents.update(captured)
         cases.append(dict(case, width=case.get("width", 64), height=case.get("height", 64)))
         print(case["case"], images.shape, float(images.mean()))
-    save_fixture("EaselTests", "Pipeline_latents", latents)
+    save_fixture("EaselTestSupport", "Pipeline_latents", latents)
     json.dump(cases, open(os.path.join(OUT, "Pipeline_cases.json"), "w"), indent=1)
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(OUT) for f in fs
                 if "Pipeline" in os.path.join(d, f))
