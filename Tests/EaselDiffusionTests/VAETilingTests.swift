@@ -46,6 +46,18 @@ import Testing
         #expect(error <= Self.tolerance)
     }
 
+    /// Tiles that would not advance are an error, not a trap (sizes may come from a config's sample_size).
+    @Test func degenerateTilingThrows() throws {
+        let vae = try VAEFixtures.model("plain")
+        let latents = Tensor(zeros: [1, 2, 4, 4])
+        #expect(throws: AutoencoderKLError.self) { try vae.decode(latents, tiling: VAETiling(sampleTileSize: 8, latentTileSize: 1)) }
+        #expect(throws: AutoencoderKLError.self) {
+            try vae.decode(latents, tiling: VAETiling(sampleTileSize: 8, latentTileSize: 2, overlapFactor: 1))
+        }
+        #expect(throws: AutoencoderKLError.self) { try vae.encode(Tensor(zeros: [1, 3, 8, 8]), tiling: VAETiling(sampleTileSize: 1, latentTileSize: 4)) }
+        #expect(throws: Never.self) { try VAETiling(sampleTileSize: 2, latentTileSize: 2).validate() }
+    }
+
     /// Inputs no larger than a tile are not tiled: the result is the untiled one, exactly.
     @Test func smallInputsAreNotTiled() throws {
         let fixture = try VAEFixtures.outputs()

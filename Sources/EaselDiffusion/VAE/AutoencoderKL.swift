@@ -52,6 +52,7 @@ public struct AutoencoderKL: Sendable {
     public func encode(_ images: Tensor, tiling: VAETiling? = nil) throws -> DiagonalGaussianDistribution {
         try checkInput(images, channels: config.inChannels, what: "images")
         if let tiling, tiling.tilesImage(height: images.shape[2], width: images.shape[3]) {
+            try tiling.validate()
             return DiagonalGaussianDistribution(moments: tiling.encode(images, with: moments(of:)))
         }
         return DiagonalGaussianDistribution(moments: moments(of: images))
@@ -63,6 +64,7 @@ public struct AutoencoderKL: Sendable {
     public func decode(_ latents: Tensor, tiling: VAETiling? = nil) throws -> Tensor {
         try checkInput(latents, channels: config.latentChannels, what: "latents")
         if let tiling, tiling.tilesLatents(height: latents.shape[2], width: latents.shape[3]) {
+            try tiling.validate()
             return tiling.decode(latents, with: image(of:))
         }
         return image(of: latents)
@@ -92,10 +94,12 @@ public struct AutoencoderKL: Sendable {
 /// Why the VAE could not run on an input.
 public enum AutoencoderKLError: Error, Equatable, CustomStringConvertible {
     case invalidInput(String)
+    case invalidTiling(String)
 
     public var description: String {
         switch self {
         case .invalidInput(let message): "invalid VAE input: \(message)"
+        case .invalidTiling(let message): "invalid VAE tiling: \(message)"
         }
     }
 }

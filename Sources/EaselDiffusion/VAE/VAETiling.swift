@@ -17,9 +17,8 @@ public struct VAETiling: Sendable, Equatable {
     /// The fraction of a tile shared with its neighbour (diffusers' `tile_overlap_factor`, 0.25).
     public var overlapFactor: Double
 
+    /// Sizes are checked when the tiling is used (`validate()`), as they may come from a config file.
     public init(sampleTileSize: Int, latentTileSize: Int, overlapFactor: Double = 0.25) {
-        precondition(sampleTileSize > 0 && latentTileSize > 0, "VAETiling: tile sizes must be positive")
-        precondition(overlapFactor >= 0 && overlapFactor < 1, "VAETiling: overlapFactor must be in [0, 1)")
         self.sampleTileSize = sampleTileSize
         self.latentTileSize = latentTileSize
         self.overlapFactor = overlapFactor
@@ -31,6 +30,19 @@ public struct VAETiling: Sendable, Equatable {
         self.init(
             sampleTileSize: config.sampleSize,
             latentTileSize: max(1, Int(Double(config.sampleSize) / Double(config.downscaleFactor))))
+    }
+
+    /// Throws `AutoencoderKLError.invalidTiling` unless both tiles advance by at least one step (diffusers'
+    /// `range(0, side, stride)` fails with a zero stride) and keep at least one row.
+    public func validate() throws {
+        guard overlapFactor >= 0, overlapFactor < 1 else {
+            throw AutoencoderKLError.invalidTiling("overlap factor \(overlapFactor) is not in [0, 1)")
+        }
+        for (name, size) in [("sample", sampleTileSize), ("latent", latentTileSize)]
+        where size <= 0 || Int(Double(size) * (1 - overlapFactor)) <= 0 {
+            throw AutoencoderKLError.invalidTiling(
+                "a \(name) tile of \(size) with overlap \(overlapFactor) does not advance; use larger tiles")
+        }
     }
 
     /// Whether an image of this size is encoded in tiles (diffusers' `_encode`: a side above the tile).
@@ -66,7 +78,7 @@ public struct VAETiling: Sendable, Equatable {
     /// left to right; each tile first with the finished tile above, then with the finished tile to its left)
     /// and each kept to its top-left `keep` x `keep`.
     private func run(_ x: Tensor, tile: Int, stride: Int, blend: Int, keep: Int, network: (Tensor) -> Tensor) -> Tensor {
-        precondition(stride > 0, "VAETiling: tile \(tile) with overlap \(overlapFactor) advances by 0")
+        precondition(stride > 0 && keep > 0, "VAETiling: validate() before use")
         let (height, width) = (x.shape[2], x.shape[3])
         let rowStarts = Array(Swift.stride(from: 0, to: height, by: stride))
         let columnStarts = Array(Swift.stride(from: 0, to: width, by: stride))
