@@ -15,7 +15,8 @@ Writes under Tests/EaselDiffusionTests/Fixtures/:
   generator=torch.Generator("cpu").manual_seed(seed)) in float32 (what DiagonalGaussianDistribution.sample
   draws), `sample`, `latents` (random decoder input) and `decoded` = vae.decode(latents).sample.
   For `three_level.` also `tiled_image` [1, 3, 80, 56] -> `tiled_mean`, `tiled_logvar` and `tiled_latents`
-  [1, 3, 20, 14] -> `tiled_decoded`, with `enable_tiling()`.
+  [1, 3, 20, 14] -> `tiled_decoded`, with `enable_tiling()`; and `odd_image` [1, 3, 42, 26] (not multiples
+  of 4: the downsamplers see 21x13) -> `odd_mean`, `odd_logvar`.
   Metadata: `<model>.seed` (the generator seed).
 
 Every parameter is drawn at random (GroupNorm affines and the convolutions too) with unit-scale outputs, so a
@@ -175,6 +176,15 @@ def tiled_references(model64, seed, prefix):
     return out
 
 
+def odd_size_references(model64, prefix):
+    """An image whose sides are not multiples of the downscale factor: each level rounds down."""
+    image = uniform_image((1, 3, 42, 26), 4000)
+    with torch.no_grad():
+        posterior = model64.encode(image.double()).latent_dist
+    assert posterior.mean.shape[-2:] == (10, 6)
+    return {prefix + "odd_image": image, prefix + "odd_mean": posterior.mean, prefix + "odd_logvar": posterior.logvar}
+
+
 def main():
     outputs, metadata = {}, {}
     for index, (name, (kwargs, image_shape, seed)) in enumerate(MODELS.items()):
@@ -191,6 +201,7 @@ def main():
         metadata[name + ".seed"] = seed
         if name == "three_level":
             outputs.update(tiled_references(model64, seed, name + "."))
+            outputs.update(odd_size_references(model64, name + "."))
 
     # The LDM single file's VAE (Conversion fixtures), with diffusers' converted weights.
     model = AutoencoderKL(**LDM_CONFIG).eval()

@@ -43,7 +43,8 @@ public struct AutoencoderKL: Sendable {
     }
 
     /// How many image pixels one latent pixel spans along each side: `2^(levels - 1)` (SD: 8). Image sides
-    /// that are multiples of it round-trip exactly; others encode to `ceil(side / factor)`.
+    /// should be multiples of it: each encoder level halves a side rounding down (the VAE downsampler pads
+    /// one row and column, then a 3x3 stride-2 convolution), so other sizes lose their last pixels.
     public var downscaleFactor: Int { config.downscaleFactor }
 
     /// The latent distribution of `images` `[N, in_channels, H, W]` (values in [-1, 1]): diffusers'
