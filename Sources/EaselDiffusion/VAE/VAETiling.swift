@@ -6,8 +6,9 @@ import EaselTensor
 /// first rows and columns are cross-faded linearly with the tile above and to the left (`blend_v`, `blend_h`)
 /// before the tiles are cropped and joined.
 ///
-/// The result differs from the untiled pass (each tile's group norms see only that tile), but there is no
-/// seam; it equals diffusers' tiled result. Tiling applies only when the input is larger than one tile
+/// The result equals diffusers' tiled result, and differs from the untiled pass (each tile's group norms and
+/// attention see only that tile, and its edges feel the zero padding): the difference is largest where tiles
+/// meet, but the cross-fade spreads it so that no step shows (`VAETilingSeamTests` states the measure). Tiling applies only when the input is larger than one tile
 /// along a side (diffusers' condition), so small images give the untiled result.
 public struct VAETiling: Sendable, Equatable {
     /// Image tile side (diffusers' `tile_sample_min_size` = `config.sample_size`).
