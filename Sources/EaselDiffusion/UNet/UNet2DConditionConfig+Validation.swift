@@ -30,7 +30,10 @@ extension UNet2DConditionConfig {
     public func validate() throws { _ = try levels() }
 
     /// The validated per-level values.
-    func levels() throws -> UNetLevels {
+    /// - Parameter encoderOnly: check and resolve only what `UNetEncoder` builds (no `up_block_types`), for a
+    ///   ControlNet's config decoded as a `UNet2DConditionConfig` (its encoder keys are the UNet's); the result's
+    ///   `upHasCrossAttention` is then empty.
+    func levels(encoderOnly: Bool = false) throws -> UNetLevels {
         func refuse(_ message: String) -> WeightError { .invalidConfiguration("UNet config: " + message) }
         if !unsupportedSettings.isEmpty {
             throw refuse("not supported: " + unsupportedSettings.joined(separator: ", "))
@@ -52,7 +55,7 @@ extension UNet2DConditionConfig {
             throw refuse("norm_num_groups \(normNumGroups.map(String.init) ?? "null") is not supported (a positive number)")
         }
         let count = blockOutChannels.count
-        guard count > 0, downBlockTypes.count == count, upBlockTypes.count == count else {
+        guard count > 0, downBlockTypes.count == count, encoderOnly || upBlockTypes.count == count else {
             throw refuse("block_out_channels (\(count)), down_block_types (\(downBlockTypes.count)) and up_block_types (\(upBlockTypes.count)) must have one entry per level")
         }
         let down = try downBlockTypes.map { type -> Bool in
@@ -62,7 +65,7 @@ extension UNet2DConditionConfig {
             default: throw refuse("down block type \"\(type)\" is not supported (\(Self.crossAttentionDownBlock) or \(Self.plainDownBlock))")
             }
         }
-        let up = try upBlockTypes.map { type -> Bool in
+        let up = encoderOnly ? [] : try upBlockTypes.map { type -> Bool in
             switch type {
             case Self.crossAttentionUpBlock: return true
             case Self.plainUpBlock: return false
@@ -97,7 +100,7 @@ extension UNet2DConditionConfig {
             throw refuse("block_out_channels[\(level)] = \(channels) does not split into \(groups) groups")
         }
         // Attention runs in the cross-attention down/up blocks of a level and in the mid block (last level).
-        for level in 0..<count where down[level] || up[count - 1 - level] || level == count - 1 {
+        for level in 0..<count where down[level] || (!encoderOnly && up[count - 1 - level]) || level == count - 1 {
             guard blockOutChannels[level] % heads[level] == 0 else {
                 throw refuse("\(blockOutChannels[level]) channels at level \(level) do not split into \(heads[level]) attention heads")
             }

@@ -35,10 +35,12 @@ public struct UNetEncoder: Sendable {
         midBlock = try UNetMidBlock2DCrossAttn(loading: loader.scope("mid_block"), config: config, levels: levels)
     }
 
-    /// Builds the encoder half of `config` from `loader` (a UNet's or a ControlNet's root scope). Tensors outside
+    /// Builds the encoder half of `config` from `loader` (a UNet's or a ControlNet's root scope). Only the
+    /// encoder's settings are checked, so a ControlNet's `config.json` decoded as a `UNet2DConditionConfig` (its
+    /// encoder keys are spelled and defaulted as the UNet's; `up_block_types` is absent) builds. Tensors outside
     /// the encoder are left for the caller (`WeightLoader.checkAllUsed`).
     public init(config: UNet2DConditionConfig, loading loader: WeightLoader) throws {
-        try self.init(config: config, levels: config.levels(), loading: loader)
+        try self.init(config: config, levels: config.levels(encoderOnly: true), loading: loader)
     }
 
     /// - Parameters:
