@@ -44,3 +44,15 @@ import Testing
         #expect(embeddingError < 5e-7)  // measured 1.7e-7 for both
     }
 }
+
+extension UNetParityTests {
+    /// The less common settings (make_unet_fixtures.py VARIANTS): input centring, conv_in kernel 5 and conv_out
+    /// kernel 1, downsample_padding 0 on 7x5 latents, layers_per_block [1, 2], time_embedding_dim 24 and
+    /// norm_eps 1e-3 (which the transformers' own norms must not take).
+    @Test func lessCommonSettingsMatchDiffusers() throws {
+        let model = try UNet2DConditionModel(contentsOf: UNetFixtures.fixtures.url("UNet_variants"))
+        #expect(model.config.centerInputSample && model.config.downsamplePadding == 0)
+        let error = try UNetFixtures.error(of: model, onCase: "variants_odd")
+        #expect(error < 2e-6)  // measured 2.6e-7 (0.38 with the centring left out)
+    }
+}

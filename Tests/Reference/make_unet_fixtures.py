@@ -10,6 +10,7 @@ Writes under Tests/EaselDiffusionTests/Fixtures/:
   `attention_head_dim` a per-level list (so the up path's reversed heads matter), `transformer_layers_per_block`
   [2, 1, 1], two resnets per down block, `upcast_attention` true (no effect in float32), 5 input and 3 output
   channels, and the other sinusoid convention (flip_sin_to_cos false, freq_shift 1).
+- UNet_variants/: a 2-level `unet/` folder with the less common settings (see VARIANTS below).
 - UNet_outputs.safetensors: per case, the inputs (`sample`, `encoder_hidden_states`, control residuals) and the
   reference `output`, plus the time embedding's intermediate values (`time_proj`, `time_embedding`) for the first
   case of each model. The timestep is in the metadata (`<case>.timestep`) as Python prints it. Cases:
@@ -17,6 +18,7 @@ Writes under Tests/EaselDiffusionTests/Fixtures/:
   - sd1_fractional: batch 2, timestep 123.456 (diffusers rounds it to float32 in `get_timestep_embedding`);
   - sd1_control: batch 2 with `down_block_additional_residuals` / `mid_block_additional_residual`;
   - sd2_odd: batch 2, 9x7 latents (the up path interpolates to the skip tensors' odd sizes), timestep 251;
+  - variants_odd: the UNet_variants/ folder (see VARIANTS), batch 2, 7x5 latents, timestep 77;
   - ldm_sd1: the UNet of Conversion_sd1_ldm.safetensors (written by make_conversion_fixtures.py), converted by
     diffusers' own `convert_ldm_unet_checkpoint` into the tiny model's config, batch 2, 8x8, timestep 640.
 
@@ -58,6 +60,16 @@ SD2 = dict(
     cross_attention_dim=16, attention_head_dim=(1, 2, 4), use_linear_projection=True,
     transformer_layers_per_block=(2, 1, 1), norm_num_groups=4, upcast_attention=True,
     flip_sin_to_cos=False, freq_shift=1)
+
+# The less common settings SD-family configs may carry, on two levels: input centring, conv_in/conv_out kernels
+# 5 and 1, downsample_padding 0 (the (0, 1, 0, 1) pad before a padding-free conv), a per-level layers_per_block
+# (reversed on the up path), a time embedding width other than 4x, and norm_eps 1e-3 (large enough to show if it
+# reached the transformers' norms, which keep 1e-6 / 1e-5).
+VARIANTS = dict(
+    sample_size=8, in_channels=4, out_channels=4, block_out_channels=(8, 8), layers_per_block=(1, 2),
+    down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"), up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"),
+    cross_attention_dim=8, attention_head_dim=2, norm_num_groups=4, norm_eps=1e-3, center_input_sample=True,
+    conv_in_kernel=5, conv_out_kernel=1, downsample_padding=0, time_embedding_dim=24)
 
 # The UNet of make_conversion_fixtures.py's tiny_unet(), whose LDM form is Conversion_sd1_ldm.safetensors.
 LDM_SD1 = dict(
@@ -191,6 +203,10 @@ def main():
     write_unet_folder(sd2, os.path.join(pipeline, "unet"))
     add_case(out, metadata, "sd2_odd", sd2, randn(2, 5, 9, 7, seed=25), 251, randn(2, 6, 16, seed=26))
     out.update(time_references(sd2, 2, 251, "sd2_odd."))
+
+    variants = randomize(UNet2DConditionModel(**VARIANTS).eval(), seed=13)
+    write_unet_folder(variants, os.path.join(OUT, "UNet_variants"))
+    add_case(out, metadata, "variants_odd", variants, randn(2, 4, 7, 5, seed=29), 77, randn(2, 4, 8, seed=30))
 
     ldm = ldm_unet()
     add_case(out, metadata, "ldm_sd1", ldm, randn(2, 4, 8, 8, seed=27), 640, randn(2, 3, 8, seed=28))
