@@ -42,6 +42,7 @@ public struct UNet2DConditionModel: Sendable {
     /// `[uncond, cond]` batch), `encoderHiddenStates` `[N, S, cross_attention_dim]`: `[N, out_channels, H, W]`.
     /// Any `H, W` works; sizes that do not halve evenly are upsampled back to the skip tensors' sizes, as diffusers
     /// does. `controlResiduals`, when given, are added to the skip tensors and to the mid block's output.
+    /// Shapes are checked by preconditions here; `checkInputs` reports the same problems as thrown errors.
     public func callAsFunction(
         _ sample: Tensor, timestep: Float, encoderHiddenStates: Tensor, controlResiduals: UNetControlResiduals? = nil
     ) -> Tensor {
