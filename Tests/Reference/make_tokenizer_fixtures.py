@@ -16,19 +16,45 @@ Writes under Tests/EaselDiffusionTests/Fixtures/:
   `sd15` (the bundled full vocabulary with SD 1.5's tokenizer_config.json / special_tokens_map.json),
   `sd2` (the same vocabulary with SD 2's configs: pad "!"), `small` and `small_json` (the folders above).
 
+- Prompt_attention.json: AUTOMATIC1111's `parse_prompt_attention` (modules/prompt_parser.py) on ATTENTION_PROMPTS.
+- Prompt_text_encoder/: a random 3-layer CLIPTextModel (width 32, quick_gelu) over the small tokenizer's
+  914 ids, in the transformers 5 layout.
+- Prompt_cases.json + Prompt_embeddings.safetensors: for each ENCODER_CASES entry, the A1111 chunks (token ids
+  and multipliers of `tokenize_line`) and the embeddings [1, 77k, 32] of the prompt and the negative prompt:
+  `plain` = diffusers 0.42.1 `StableDiffusionPipeline.encode_prompt` itself (run unbound on a stand-in that
+  holds the tokenizer and the float64 text encoder), `a1111` = the A1111 port below.
+
 ftfy is not installed in the reference env, and transformers 5's tokenizers-backed CLIPTokenizer does not
 use it anyway; the fixtures record that behaviour.
+
+The A1111 reference is a port of its code (AGPL, so not copied here): `parse_attention` follows
+`prompt_parser.parse_prompt_attention`, `A1111Embedder` follows `FrozenCLIPEmbedderWithCustomWordsBase`
+(`tokenize_line`, `forward`, `process_tokens`) with `sd_emphasis.EmphasisOriginal`, and `pad_cond_uncond`
+follows `CFGDenoiser.pad_cond_uncond` (sd_samplers_cfg_denoiser.py), step for step under A1111's defaults
+(emphasis "Original", comma_padding_backtrack 20, no textual inversion). Set A1111_VERBATIM to a folder holding
+A1111's own `parse_prompt_attention` (a1111_prompt_parser.py) and `tokenize_line` (a1111_tokenize_line.py) to
+assert the port equal to them on every prompt here.
 """
 import json
+import math
 import os
+import re
 import shutil
 import sys
 import tempfile
+import types
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fixture_util import ROOT, fixtures_dir  # noqa: E402
 
-from transformers import CLIPTokenizer  # noqa: E402
+import torch  # noqa: E402
+from diffusers import StableDiffusionPipeline  # noqa: E402
+from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer  # noqa: E402
+
+from fixture_util import save_fixture  # noqa: E402
+from make_text_encoder_fixtures import randomize, write_weights  # noqa: E402
+
+torch.set_num_threads(2)
 
 OUT = fixtures_dir("EaselDiffusionTests")
 CLIP_VOCAB = os.path.join(ROOT, "Sources", "EaselDiffusion", "Resources", "clip")
@@ -140,6 +166,325 @@ def cases(tokenizer):
             for p in PROMPTS]
 
 
+# ---------------------------------------------------------------------------------------------------------
+# AUTOMATIC1111's prompt syntax, chunking and emphasis (a port; see the module docstring).
+
+# The tokens of A1111's `re_attention`, in its order: the escapes \( \) \[ \] \\, a lone backslash, the
+# brackets, ":weight)", the closing brackets, a run of plain text, a lone colon.
+ATTENTION_TOKEN = re.compile(r"\\\(|\\\)|\\\[|\\]|\\\\|\\|\(|\[|:([+-]?[.\d]+)\)|\)|]|[^\\()\[\]:]+|:")
+BREAK_SEPARATOR = re.compile(r"\s*\bBREAK\b\s*", re.S)
+ROUND, SQUARE = 1.1, 1 / 1.1
+
+
+def parse_attention(prompt):
+    """[[text, weight], ...]: A1111's `parse_prompt_attention`. ["BREAK", -1] marks a BREAK."""
+    pieces = []
+    open_round, open_square = [], []
+
+    def scale_from(start, factor):
+        for piece in pieces[start:]:
+            piece[1] *= factor
+
+    for match in ATTENTION_TOKEN.finditer(prompt):
+        token, weight = match.group(0), match.group(1)
+        if token.startswith("\\"):
+            pieces.append([token[1:], 1.0])
+        elif token == "(":
+            open_round.append(len(pieces))
+        elif token == "[":
+            open_square.append(len(pieces))
+        elif weight is not None and open_round:
+            scale_from(open_round.pop(), float(weight))
+        elif token == ")" and open_round:
+            scale_from(open_round.pop(), ROUND)
+        elif token == "]" and open_square:
+            scale_from(open_square.pop(), SQUARE)
+        else:
+            for index, part in enumerate(BREAK_SEPARATOR.split(token)):
+                if index > 0:
+                    pieces.append(["BREAK", -1])
+                pieces.append([part, 1.0])
+    # Brackets left open close at the end of the prompt.
+    for start in open_round:
+        scale_from(start, ROUND)
+    for start in open_square:
+        scale_from(start, SQUARE)
+    if not pieces:
+        pieces = [["", 1.0]]
+    # Neighbours of equal weight become one piece.
+    index = 0
+    while index + 1 < len(pieces):
+        if pieces[index][1] == pieces[index + 1][1]:
+            pieces[index][0] += pieces[index + 1][0]
+            pieces.pop(index + 1)
+        else:
+            index += 1
+    return pieces
+
+
+class A1111Embedder:
+    """A1111's `FrozenCLIPEmbedderWithCustomWords` on a transformers tokenizer and text model, A1111's defaults."""
+
+    chunk_length = 75
+    comma_padding_backtrack = 20
+
+    def __init__(self, tokenizer, text_model, clip_stop_at_last_layers, id_pad):
+        self.tokenizer = tokenizer
+        self.text_model = text_model
+        self.clip_stop = clip_stop_at_last_layers  # A1111 "Clip skip": 1 = last layer
+        self.comma_token = tokenizer.get_vocab().get(",</w>", None)
+        self.id_start = tokenizer.bos_token_id
+        self.id_end = tokenizer.eos_token_id
+        self.id_pad = id_pad  # SD 1: the end token; A1111's SD 2 wrapper (OpenCLIP) pads with 0
+
+    def tokenize_line(self, line):
+        """-> [(tokens, multipliers)], each 77 long: `tokenize_line`."""
+        parsed = parse_attention(line)
+        tokenized = self.tokenizer([text for text, _ in parsed], truncation=False, add_special_tokens=False)["input_ids"]
+        chunks = []
+        tokens, multipliers = [], []
+        last_comma = -1
+
+        def next_chunk():
+            nonlocal tokens, multipliers, last_comma
+            missing = self.chunk_length - len(tokens)
+            if missing > 0:
+                tokens += [self.id_end] * missing
+                multipliers += [1.0] * missing
+            chunks.append(([self.id_start] + tokens + [self.id_end], [1.0] + multipliers + [1.0]))
+            tokens, multipliers = [], []
+            last_comma = -1
+
+        for ids, (text, weight) in zip(tokenized, parsed):
+            if text == "BREAK" and weight == -1:
+                next_chunk()
+                continue
+            position = 0
+            while position < len(ids):
+                token = ids[position]
+                if token == self.comma_token:
+                    last_comma = len(tokens)
+                # A full chunk with a comma at most 20 tokens back: the words after the comma move on.
+                elif (self.comma_padding_backtrack != 0 and len(tokens) == self.chunk_length and last_comma != -1
+                      and len(tokens) - last_comma <= self.comma_padding_backtrack):
+                    cut = last_comma + 1
+                    moved_tokens, moved_multipliers = tokens[cut:], multipliers[cut:]
+                    tokens, multipliers = tokens[:cut], multipliers[:cut]
+                    next_chunk()
+                    tokens, multipliers = moved_tokens, moved_multipliers
+                if len(tokens) == self.chunk_length:
+                    next_chunk()
+                tokens.append(token)
+                multipliers.append(weight)
+                position += 1
+        if tokens or not chunks:
+            next_chunk()
+        return chunks
+
+    def process_tokens(self, tokens, multipliers):
+        """One chunk -> [1, 77, C]: `process_tokens` with `EmphasisOriginal`, in float64 (the multipliers as
+        the float32 values torch.asarray makes of them)."""
+        ids = list(tokens)
+        if self.id_end != self.id_pad:
+            end = ids.index(self.id_end)
+            ids[end + 1:] = [self.id_pad] * (len(ids) - end - 1)
+        ids = torch.tensor([ids])
+        with_text_model_alias(self.text_model)
+        with torch.no_grad():
+            out = self.text_model(ids, output_hidden_states=True)
+            if self.clip_stop > 1:
+                z = self.text_model.text_model.final_layer_norm(out.hidden_states[-self.clip_stop])
+            else:
+                z = out.last_hidden_state
+            weights = torch.tensor([multipliers], dtype=torch.float32).double()
+            original_mean = z.mean()
+            z = z * weights.reshape(weights.shape + (1,)).expand(z.shape)
+            new_mean = z.mean()
+            return z * (original_mean / new_mean)
+
+    def forward(self, line):
+        """[1, 77k, C]: the chunks' embeddings side by side (`forward` for one prompt)."""
+        return torch.hstack([self.process_tokens(t, m) for t, m in self.tokenize_line(line)])
+
+
+def pad_cond_uncond(cond, uncond, empty):
+    """`CFGDenoiser.pad_cond_uncond`: the shorter side gets copies of the empty prompt's chunk."""
+    repeats = (cond.shape[1] - uncond.shape[1]) // empty.shape[1]
+    if repeats < 0:
+        cond = torch.cat([cond, empty.repeat((cond.shape[0], -repeats, 1))], axis=1)
+    elif repeats > 0:
+        uncond = torch.cat([uncond, empty.repeat((uncond.shape[0], repeats, 1))], axis=1)
+    return cond, uncond
+
+
+ATTENTION_PROMPTS = [
+    "",
+    "normal text",
+    "an (important) word",
+    "(unbalanced",
+    "unbalanced)",
+    "[unbalanced",
+    "unbalanced]",
+    "\\(literal\\]",
+    "(unnecessary)(parens)",
+    "a (((house:1.3)) [on] a (hill:0.5), sun, (((sky))).",
+    "((masterpiece)), (best quality:1.2), [[[lowres]]], (red:0.8) [blue:1.5]",
+    "(a:1.1)(b:1.1) neighbours of equal weight merge",
+    "(negative weight:-0.5) (plus:+1.25) (dot only:.5) (trailing:2.)",
+    "(bad weight:1.2.3)",
+    "(spaced: 1.2) (spaced :1.2 ) (x:1.5:2) :1.2) unopened",
+    "(unicode digits:١.٥) (fullwidth:１.２)",
+    "back\\\\slash and \\escaped and a lone \\",
+    ":colons: everywhere (:1.3) (a:b:1.2)",
+    "a BREAK b",
+    "a BREAK",
+    "BREAK b",
+    "one BREAK BREAK two",
+    "(in BREAK brackets:1.3)",
+    "notBREAK BREAKnot BREAK_not xBREAK",
+    "line\nBREAK\nline",
+    "[a:b:0.5] [c|d] AND e",
+    "((nested (deep:1.5) [down]) up)",
+    "\\((escaped open then group))",
+    "日本語 (強調:1.2) [弱い]",
+    "a ( spaced ) b [ spaced ] c",
+]
+
+# (name, tokenizer folder kind, prompt, negative prompt, clip skip (diffusers' count: 0 = last layer)).
+LONG_COMMAS = ", ".join(f"item{i} thing" for i in range(32))
+ENCODER_CASES = [
+    ("short", "small", "a photo of a cat", "", 0),
+    ("weights", "small", "a (red:1.3) ((cat)) on a [blue] mat, \\(escaped\\) (unbalanced", "blurry, (bad hands:1.2)", 1),
+    ("break", "small", "first part BREAK second part", "low quality", 0),
+    ("long_commas", "small", LONG_COMMAS, "worst quality", 0),
+    ("long_negative", "small", "(a cat:1.1)", "bad " + LONG_COMMAS, 2),
+    ("empty", "small", "", "", 0),
+    ("sd2_pad", "small_sd2", "hello (world:1.2)! [dim] text", "ugly!", 1),
+    ("sd2_long", "small_sd2", LONG_COMMAS + " (end:1.4)", "", 0),
+]
+
+
+def small_sd2_folder(tmp):
+    folder = os.path.join(tmp, "small_sd2")
+    os.makedirs(folder)
+    for name in ["vocab.json", "merges.txt"]:
+        shutil.copy(os.path.join(OUT, "Tokenizer_small", name), folder)
+    write_configs(folder, "!")
+    return folder
+
+
+def text_encoder(tokenizer):
+    """A random 3-layer CLIP text model over the small vocabulary, saved as transformers 5 writes it."""
+    config = CLIPTextConfig(
+        vocab_size=914, hidden_size=32, intermediate_size=64, num_hidden_layers=3, num_attention_heads=4,
+        max_position_embeddings=77, hidden_act="quick_gelu", layer_norm_eps=1e-5, projection_dim=16,
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=2, pad_token_id=1)
+    model = CLIPTextModel(config).eval()
+    randomize(model, seed=300)
+    folder = os.path.join(OUT, "Prompt_text_encoder")
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        model.save_pretrained(tmp)
+        shutil.copy(os.path.join(tmp, "config.json"), folder)
+    write_weights(os.path.join(folder, "model.safetensors"),
+                  {k: v.detach().clone() for k, v in model.state_dict().items()})
+    return model.double()
+
+
+def with_text_model_alias(model):
+    """transformers 5's CLIPTextModel has no `.text_model` (transformers 4's did: CLIPTextTransformer), yet
+    diffusers 0.42.1 `encode_prompt(clip_skip=k)` reads `text_encoder.text_model.final_layer_norm`, so in this
+    env that call raises AttributeError. The alias gives it the same LayerNorm transformers 4 had there."""
+    if not hasattr(model, "text_model"):
+        object.__setattr__(model, "text_model", types.SimpleNamespace(final_layer_norm=model.final_layer_norm))
+    return model
+
+
+def diffusers_encode_prompt(tokenizer, model, prompt, negative, clip_skip):
+    """diffusers' own `StableDiffusionPipeline.encode_prompt`, on a stand-in pipeline with our two parts."""
+    model = with_text_model_alias(model)
+    stand_in = types.SimpleNamespace(tokenizer=tokenizer, text_encoder=model, unet=None)
+    with torch.no_grad():
+        return StableDiffusionPipeline.encode_prompt(
+            stand_in, prompt, torch.device("cpu"), 1, True, negative_prompt=negative,
+            clip_skip=clip_skip if clip_skip > 0 else None)
+
+
+def check_against_verbatim(tokenizers):
+    """Asserts the port equal to A1111's own functions when A1111_VERBATIM names a folder holding them."""
+    folder = os.environ.get("A1111_VERBATIM")
+    if not folder:
+        return
+    sys.path.insert(0, folder)
+    from a1111_prompt_parser import parse_prompt_attention
+    from a1111_tokenize_line import Base
+    for prompt in ATTENTION_PROMPTS + [case[2] for case in ENCODER_CASES] + [case[3] for case in ENCODER_CASES]:
+        try:
+            expected = parse_prompt_attention(prompt)
+        except ValueError:
+            expected = "ValueError"
+        try:
+            actual = parse_attention(prompt)
+        except ValueError:
+            actual = "ValueError"
+        assert expected == actual, (prompt, expected, actual)
+        for tokenizer in tokenizers:
+            if expected == "ValueError":
+                continue
+            chunks, _ = Base(tokenizer).tokenize_line(prompt)
+            port = A1111Embedder(tokenizer, None, 1, tokenizer.eos_token_id).tokenize_line(prompt)
+            assert [(c.tokens, c.multipliers) for c in chunks] == port, prompt
+    print("A1111 port equal to A1111's parse_prompt_attention and tokenize_line on every prompt")
+
+
+def attention_fixture():
+    cases = []
+    for prompt in ATTENTION_PROMPTS:
+        try:
+            parsed = parse_attention(prompt)
+            cases.append({"prompt": prompt, "texts": [t for t, _ in parsed], "weights": [w for _, w in parsed]})
+        except ValueError as error:  # A1111 fails on float("1.2.3")
+            cases.append({"prompt": prompt, "error": str(error)})
+    path = os.path.join(OUT, "Prompt_attention.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(cases, f, ensure_ascii=False)
+        f.write("\n")
+    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path) / 1e3:.1f} kB)")
+
+
+def prompt_fixtures(tmp):
+    tokenizers = {"small": CLIPTokenizer.from_pretrained(os.path.join(OUT, "Tokenizer_small")),
+                  "small_sd2": CLIPTokenizer.from_pretrained(small_sd2_folder(tmp))}
+    check_against_verbatim(list(tokenizers.values()))
+    attention_fixture()
+    model = text_encoder(tokenizers["small"])
+    manifest, tensors = [], {}
+    for name, kind, prompt, negative, clip_skip in ENCODER_CASES:
+        tokenizer = tokenizers[kind]
+        embedder = A1111Embedder(tokenizer, model, clip_skip + 1, tokenizer.pad_token_id)
+        cond, uncond = embedder.forward(prompt), embedder.forward(negative)
+        cond, uncond = pad_cond_uncond(cond, uncond, embedder.forward(""))
+        positive, negative_embeds = diffusers_encode_prompt(tokenizer, model, prompt, negative, clip_skip)
+        tensors.update({f"{name}.a1111.positive": cond, f"{name}.a1111.negative": uncond,
+                        f"{name}.plain.positive": positive, f"{name}.plain.negative": negative_embeds})
+        manifest.append({"name": name, "tokenizer": kind, "prompt": prompt, "negative_prompt": negative,
+                         "clip_skip": clip_skip,
+                         "chunks": [{"tokens": t, "multipliers": m} for t, m in embedder.tokenize_line(prompt)],
+                         "negative_chunks": [{"tokens": t, "multipliers": m} for t, m in embedder.tokenize_line(negative)]})
+        # How far torch's float32 run is from the float64 reference (for the tests' comments).
+        model32 = CLIPTextModel(model.config).eval()
+        model32.load_state_dict({k: v.float() for k, v in model.state_dict().items()})
+        p32, _ = diffusers_encode_prompt(tokenizer, model32, prompt, negative, clip_skip)
+        error = float((p32.double() - positive).abs().max() / positive.abs().max())
+        print(f"{name}: a1111 {tuple(cond.shape)} / {tuple(uncond.shape)}; torch float32 plain error {error:.1e}")
+    path = os.path.join(OUT, "Prompt_cases.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, ensure_ascii=False, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path) / 1e3:.1f} kB)")
+    save_fixture("EaselDiffusionTests", "Prompt_embeddings", tensors)
+
+
 def main():
     small, small_json = small_folders()
     sd2_configs()
@@ -151,6 +496,7 @@ def main():
             assert type(tokenizer).__name__ == "CLIPTokenizer"
             out[name] = {"bos": tokenizer.bos_token_id, "eos": tokenizer.eos_token_id, "pad": tokenizer.pad_token_id,
                          "max_length": tokenizer.model_max_length, "cases": cases(tokenizer)}
+        prompt_fixtures(tmp)
     path = os.path.join(OUT, "Tokenizer_cases.json")
     with open(path, "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False, indent=None, separators=(",", ":"))
