@@ -2,11 +2,13 @@ import EaselDiffusion
 import Testing
 
 /// `PromptAttentionParser` against A1111's `parse_prompt_attention` (the fixture script asserts its port equal
-/// to A1111's own function): texts and weights must be equal exactly (the same double products).
+/// to A1111's own function) on 30 chosen prompts and 300 random strings of the syntax's tokens: texts and
+/// weights must be equal exactly (the same double products). (Checked once more, outside the suite, on 3,000
+/// random strings against A1111's own functions: no difference.)
 @Suite struct PromptAttentionTests {
     @Test func parsesAsA1111() throws {
         let cases = try PromptFixtures.attentionCases()
-        #expect(cases.count == 30)
+        #expect(cases.count == 330)
         for item in cases {
             if let texts = item.texts, let weights = item.weights {
                 let parsed = try PromptAttentionParser.parse(item.prompt)

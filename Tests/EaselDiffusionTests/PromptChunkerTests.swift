@@ -18,6 +18,18 @@ import Testing
         }
     }
 
+    /// The chunks of the parser's prompts (chosen and random), with the small tokenizer.
+    @Test func chunksTheSyntaxPromptsAsA1111() throws {
+        let chunker = A1111PromptChunker(tokenizer: try PromptFixtures.tokenizer("small", in: TemporaryFolder()))
+        let cases = try PromptFixtures.attentionCases().filter { $0.chunks != nil }
+        #expect(cases.count == 79)
+        for item in cases {
+            let chunks = try chunker.chunks(item.prompt)
+            #expect(chunks.map(\.tokens) == item.chunks!.map(\.tokens), "\(item.prompt.debugDescription)")
+            #expect(chunks.map(\.multipliers) == item.chunks!.map(\.multipliers), "\(item.prompt.debugDescription)")
+        }
+    }
+
     /// The comma backtracking moved words: a chunk of the long prompt ends in the end-token padding after a
     /// comma instead of mid-phrase.
     @Test func commaBacktrackingPadsAfterTheComma() throws {

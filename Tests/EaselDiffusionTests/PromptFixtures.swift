@@ -12,6 +12,8 @@ enum PromptFixtures {
         var texts: [String]?
         var weights: [Double]?
         var error: String?
+        /// `tokenize_line`'s chunks with the small tokenizer (the fixed prompts and 50 random ones).
+        var chunks: [Chunk]?
     }
 
     struct Chunk: Decodable {

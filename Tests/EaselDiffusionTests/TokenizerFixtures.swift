@@ -19,8 +19,8 @@ enum TokenizerFixtures {
         var prompt: String
         /// `tokenizer(prompt, add_special_tokens=False).input_ids`.
         var ids: [Int32]
-        /// `tokenizer(prompt, padding="max_length", max_length=77, truncation=True).input_ids`.
-        var padded: [Int32]
+        /// `tokenizer(prompt, padding="max_length", max_length=77, truncation=True).input_ids` (fixed prompts only).
+        var padded: [Int32]?
     }
 
     /// `sd15`, `sd2`, `small`, `small_json`.

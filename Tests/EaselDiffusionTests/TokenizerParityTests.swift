@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// `CLIPTokenizer` against transformers 5.23 `CLIPTokenizer.from_pretrained` (the tokenizers-backed class that
-/// diffusers 0.42.1 loads) on a varied prompt set: ids must be equal, exactly.
+/// diffusers 0.42.1 loads) on a varied prompt set and random strings: ids must be equal, exactly.
+/// (Checked once more, outside the suite, on 3,000 random strings per tokenizer: no difference.)
 @Suite struct TokenizerParityTests {
     /// Compares both calls on every prompt; reports the first prompts that differ.
     func check(_ tokenizer: CLIPTokenizer, against reference: TokenizerFixtures.Reference, name: String) {
@@ -12,10 +13,14 @@ import Testing
         #expect(tokenizer.eosTokenID == reference.eos, "\(name) eos")
         #expect(tokenizer.padTokenID == reference.pad, "\(name) pad")
         #expect(tokenizer.maxLength == reference.max_length, "\(name) model_max_length")
-        #expect(reference.cases.count == 25, "\(name): every prompt of the script")
+        // 25 chosen prompts (with the padded call) and 150 random strings.
+        #expect(reference.cases.count == 175, "\(name): every prompt of the script")
+        #expect(reference.cases.filter { $0.padded != nil }.count == 25)
         for item in reference.cases {
             #expect(tokenizer.encode(item.prompt) == item.ids, "\(name): \(item.prompt.debugDescription)")
-            #expect(tokenizer.paddedIDs(item.prompt) == item.padded, "\(name) padded: \(item.prompt.debugDescription)")
+            if let padded = item.padded {
+                #expect(tokenizer.paddedIDs(item.prompt) == padded, "\(name) padded: \(item.prompt.debugDescription)")
+            }
         }
     }
 

@@ -14,9 +14,12 @@ Writes under Tests/EaselDiffusionTests/Fixtures/:
 - Tokenizer_cases.json: for every prompt of PROMPTS, the ids of `tokenizer(p, add_special_tokens=False)` and of
   `tokenizer(p, padding="max_length", max_length=77, truncation=True)` from `CLIPTokenizer.from_pretrained` of:
   `sd15` (the bundled full vocabulary with SD 1.5's tokenizer_config.json / special_tokens_map.json),
-  `sd2` (the same vocabulary with SD 2's configs: pad "!"), `small` and `small_json` (the folders above).
+  `sd2` (the same vocabulary with SD 2's configs: pad "!"), `small` and `small_json` (the folders above);
+  PROMPTS is followed by 150 random strings (`random_prompts`), whose padded ids are not stored.
 
-- Prompt_attention.json: AUTOMATIC1111's `parse_prompt_attention` (modules/prompt_parser.py) on ATTENTION_PROMPTS.
+- Prompt_attention.json: AUTOMATIC1111's `parse_prompt_attention` (modules/prompt_parser.py) on ATTENTION_PROMPTS
+  and 300 random strings of its tokens, with `tokenize_line`'s chunks (small tokenizer) for the fixed prompts and
+  50 of the random ones.
 - Prompt_text_encoder/: a random 3-layer CLIPTextModel (width 32, quick_gelu) over the small tokenizer's
   914 ids, in the transformers 5 layout.
 - Prompt_cases.json + Prompt_embeddings.safetensors: for each ENCODER_CASES entry, the A1111 chunks (token ids
@@ -36,8 +39,8 @@ A1111's own `parse_prompt_attention` (a1111_prompt_parser.py) and `tokenize_line
 assert the port equal to them on every prompt here.
 """
 import json
-import math
 import os
+import random
 import re
 import shutil
 import sys
@@ -88,6 +91,23 @@ PROMPTS = [
     "hello!!! world! ! !!",
     LONG,
 ]
+
+
+# Random strings over letters, digits, white space of several kinds, punctuation, accents, combining marks,
+# other scripts, emoji with joiners, special-token literals and contractions (seeded, so reruns are equal).
+RANDOM_POOL = (list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") * 3
+               + list(" \t\n\r\x0b\x0c\u00a0\u2003\u3000") * 2 + list("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~") * 2
+               + list("éèêëÉàçñøåßœæİıΣσςΩωЖждЯ日本語中文한국ئعربيةहिन्दी١٢٣²½Ⅻ\u0301\u0308\u200b\u200d\ufeff"
+                      "🐱🐶👩‍🚀🇯🇵❤️\u2764\ufe0f©®™€£¥•…—–“”‘’«»")
+               + ["<|endoftext|>", "<|startoftext|>", "<|ENDOFTEXT|>", "'s", "'S", "'ll", "'re", "'ve", "'d", "'m",
+                  "'t", "!!!", "BREAK"])
+RANDOM_WORDS = ["cat", "dog", "masterpiece", "quality", "photo", "of", "the", "highly", "detailed", "renaissance"]
+
+
+def random_prompts(count, seed):
+    rng = random.Random(seed)
+    return ["".join(rng.choice(RANDOM_POOL) if rng.random() < 0.7 else " " + rng.choice(RANDOM_WORDS)
+                    for _ in range(rng.randint(0, 30))) for _ in range(count)]
 
 
 def AT(content):
@@ -160,10 +180,13 @@ def sd2_configs():
 
 
 def cases(tokenizer):
-    return [{"prompt": p,
-             "ids": tokenizer(p, add_special_tokens=False).input_ids,
-             "padded": tokenizer(p, padding="max_length", max_length=77, truncation=True).input_ids}
-            for p in PROMPTS]
+    """The fixed prompts with both calls; the random ones (to keep the file small) without the padded call."""
+    fixed = [{"prompt": p,
+              "ids": tokenizer(p, add_special_tokens=False).input_ids,
+              "padded": tokenizer(p, padding="max_length", max_length=77, truncation=True).input_ids}
+             for p in PROMPTS]
+    return fixed + [{"prompt": p, "ids": tokenizer(p, add_special_tokens=False).input_ids}
+                    for p in random_prompts(150, seed=7)]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -351,7 +374,7 @@ ATTENTION_PROMPTS = [
 ]
 
 # (name, tokenizer folder kind, prompt, negative prompt, clip skip (diffusers' count: 0 = last layer)).
-LONG_COMMAS = ", ".join(f"item{i} thing" for i in range(32))
+LONG_COMMAS = ", ".join(f"item{i} thing" for i in range(24))
 ENCODER_CASES = [
     ("short", "small", "a photo of a cat", "", 0),
     ("weights", "small", "a (red:1.3) ((cat)) on a [blue] mat, \\(escaped\\) (unbalanced", "blurry, (bad hands:1.2)", 1),
@@ -418,7 +441,8 @@ def check_against_verbatim(tokenizers):
     sys.path.insert(0, folder)
     from a1111_prompt_parser import parse_prompt_attention
     from a1111_tokenize_line import Base
-    for prompt in ATTENTION_PROMPTS + [case[2] for case in ENCODER_CASES] + [case[3] for case in ENCODER_CASES]:
+    prompts = ATTENTION_PROMPTS + random_attention_prompts(300, seed=11) + random_attention_prompts(1000, seed=12)
+    for prompt in prompts + [case[2] for case in ENCODER_CASES] + [case[3] for case in ENCODER_CASES]:
         try:
             expected = parse_prompt_attention(prompt)
         except ValueError:
@@ -437,12 +461,30 @@ def check_against_verbatim(tokenizers):
     print("A1111 port equal to A1111's parse_prompt_attention and tokenize_line on every prompt")
 
 
-def attention_fixture():
+ATTENTION_POOL = ["(", ")", "[", "]", ":", "\\", "\\(", "\\)", "\\[", "\\]", "\\\\", "1.2", ":1.3)", ":0.5)",
+                  ":-1)", ":.5)", ":1.2.3)", ":1.)", " ", "  ", "\n", "BREAK", " BREAK ", "xBREAK", "BREAK_", ",",
+                  ", ", "cat", "dog", "quality", "a", "é", "日本", "١.٥", "!", "word"]
+
+
+def random_attention_prompts(count, seed):
+    """Random sequences of the syntax's tokens (seeded)."""
+    rng = random.Random(seed)
+    return ["".join(rng.choice(ATTENTION_POOL) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+
+
+def attention_fixture(tokenizer):
+    """Every prompt's parse; the chunks (small tokenizer) of the fixed prompts and of the first 50 random ones."""
     cases = []
-    for prompt in ATTENTION_PROMPTS:
+    random_prompts = random_attention_prompts(300, seed=11)
+    chunked = set(ATTENTION_PROMPTS + random_prompts[:50])
+    embedder = A1111Embedder(tokenizer, None, 1, tokenizer.eos_token_id)
+    for prompt in ATTENTION_PROMPTS + random_prompts:
         try:
             parsed = parse_attention(prompt)
             cases.append({"prompt": prompt, "texts": [t for t, _ in parsed], "weights": [w for _, w in parsed]})
+            if prompt in chunked:
+                chunks = embedder.tokenize_line(prompt)
+                cases[-1]["chunks"] = [{"tokens": t, "multipliers": m} for t, m in chunks]
         except ValueError as error:  # A1111 fails on float("1.2.3")
             cases.append({"prompt": prompt, "error": str(error)})
     path = os.path.join(OUT, "Prompt_attention.json")
@@ -456,7 +498,7 @@ def prompt_fixtures(tmp):
     tokenizers = {"small": CLIPTokenizer.from_pretrained(os.path.join(OUT, "Tokenizer_small")),
                   "small_sd2": CLIPTokenizer.from_pretrained(small_sd2_folder(tmp))}
     check_against_verbatim(list(tokenizers.values()))
-    attention_fixture()
+    attention_fixture(tokenizers["small"])
     model = text_encoder(tokenizers["small"])
     manifest, tensors = [], {}
     for name, kind, prompt, negative, clip_skip in ENCODER_CASES:
