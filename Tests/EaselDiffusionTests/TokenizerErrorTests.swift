@@ -70,4 +70,19 @@ import Testing
             try CLIPTokenizer(contentsOf: temporary.url)
         }
     }
+
+    /// transformers saves "unlimited" as 1e30, which the max_length padding cannot use: it reads as 77. A length
+    /// without room for bos and eos is an error naming the config.
+    @Test func modelMaxLength() throws {
+        let temporary = try TemporaryFolder()
+        let folder = try smallCopy(temporary)
+        let config = folder.appendingPathComponent("tokenizer_config.json")
+        try Data(#"{"model_max_length": 1000000000000000019884624838656}"#.utf8).write(to: config)
+        #expect(try CLIPTokenizer(contentsOf: folder).maxLength == 77)
+        try Data(#"{"model_max_length": 16}"#.utf8).write(to: config)
+        #expect(try CLIPTokenizer(contentsOf: folder).paddedIDs("a cat").count == 16)
+        try Data(#"{"model_max_length": 1}"#.utf8).write(to: config)
+        let error = try #require(throws: TokenizerError.self) { try CLIPTokenizer(contentsOf: folder) }
+        #expect(error.description.contains("tokenizer_config.json"))
+    }
 }

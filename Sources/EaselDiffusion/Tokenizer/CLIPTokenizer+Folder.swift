@@ -38,11 +38,15 @@ extension CLIPTokenizer {
             merges = try Self.merges(file("merges.txt"))
             mergesSource = file("merges.txt").path
         }
-        let maxLength: Int
-        if let value = config["model_max_length"] as? NSNumber {
-            maxLength = value.doubleValue > Double(Int32.max) ? 77 : value.intValue
-        } else {
-            maxLength = 77
+        var maxLength = 77
+        if let value = config["model_max_length"] as? NSNumber, value.doubleValue <= Double(Int32.max) {
+            // Saved "unlimited" (1e30) reads as 77 too, for the reason above.
+            maxLength = value.intValue
+            guard maxLength >= 2 else {
+                throw TokenizerError.malformedFile(
+                    path: file("tokenizer_config.json").path,
+                    reason: "model_max_length \(maxLength) leaves no room for the start and end tokens")
+            }
         }
         try self.init(
             vocabulary: vocabulary, merges: merges, mergesSource: mergesSource, addedTokens: addedTokens,

@@ -67,20 +67,19 @@ public struct CLIPTokenizer: Sendable {
         for token in added { nextID = max(nextID, token.id + 1) }
         // transformers' `_post_init`: each named special token is (re)added; one already added keeps its id and
         // takes the new `normalized` flag, a new one takes its vocabulary id or the next free id.
+        var ids: [Int32] = []
         for special in [bos, eos, unknown, pad] {
             if let index = added.firstIndex(where: { $0.content == special.content }) {
                 added[index].normalized = special.normalized
-            } else if let id = vocabulary[special.content] {
-                added.append(AddedToken(content: special.content, id: id, normalized: special.normalized))
+                ids.append(added[index].id)
             } else {
-                added.append(AddedToken(content: special.content, id: nextID, normalized: special.normalized))
-                nextID += 1
+                let id = vocabulary[special.content] ?? nextID
+                if id == nextID { nextID += 1 }
+                added.append(AddedToken(content: special.content, id: id, normalized: special.normalized))
+                ids.append(id)
             }
         }
-        func id(of special: SpecialToken) -> Int32 { added.first { $0.content == special.content }!.id }
-        bosTokenID = id(of: bos)
-        eosTokenID = id(of: eos)
-        padTokenID = id(of: pad)
+        (bosTokenID, eosTokenID, padTokenID) = (ids[0], ids[1], ids[3])
         unknownTokenID = vocabulary[unknown.content]
         self.maxLength = maxLength
         self.addedTokens = added
