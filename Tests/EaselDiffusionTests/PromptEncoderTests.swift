@@ -1,6 +1,7 @@
 import EaselDiffusion
 import EaselTensor
 import EaselTestSupport
+import Foundation
 import Testing
 
 /// `PromptEncoder` against diffusers 0.42.1 `StableDiffusionPipeline.encode_prompt` (`.plain`) and the A1111
@@ -61,5 +62,20 @@ import Testing
         #expect(throws: CLIPTextModelError.clipSkipOutOfRange(clipSkip: 4, layers: 3)) {
             try encoder.encode(prompt: "a", syntax: .plain, clipSkip: 4)
         }
+    }
+
+    /// A pipeline folder's tokenizer/ and text_encoder/ give the same encoder.
+    @Test func readsAPipelineFolder() throws {
+        let temporary = try TemporaryFolder()
+        try FileManager.default.copyItem(at: PromptFixtures.fixtures.url("Tokenizer_small"), to: temporary.path("tokenizer"))
+        try FileManager.default.copyItem(
+            at: PromptFixtures.fixtures.url("Prompt_text_encoder"), to: temporary.path("text_encoder"))
+        try temporary.write(#"{"_class_name": "StableDiffusionPipeline"}"#, to: "model_index.json")
+        let fromFolder = try PromptEncoder(contentsOf: temporary.url)
+        let fromParts = PromptEncoder(
+            tokenizer: try PromptFixtures.tokenizer("small", in: temporary), textModel: try PromptFixtures.textModel())
+        let a = try fromFolder.encode(prompt: "(a cat:1.2)", syntax: .a1111)
+        let b = try fromParts.encode(prompt: "(a cat:1.2)", syntax: .a1111)
+        #expect(a.positive == b.positive && a.negative == b.negative)
     }
 }
