@@ -16,7 +16,6 @@ Writes under Tests/EaselDiffusionTests/Fixtures/:
   `sd15` (the bundled full vocabulary with SD 1.5's tokenizer_config.json / special_tokens_map.json),
   `sd2` (the same vocabulary with SD 2's configs: pad "!"), `small` and `small_json` (the folders above);
   PROMPTS is followed by 150 random strings (`random_prompts`), whose padded ids are not stored.
-
 - Prompt_attention.json: AUTOMATIC1111's `parse_prompt_attention` (modules/prompt_parser.py) on ATTENTION_PROMPTS
   and 300 random strings of its tokens, with `tokenize_line`'s chunks (small tokenizer) for the fixed prompts and
   50 of the random ones.
@@ -25,7 +24,9 @@ Writes under Tests/EaselDiffusionTests/Fixtures/:
 - Prompt_cases.json + Prompt_embeddings.safetensors: for each ENCODER_CASES entry, the A1111 chunks (token ids
   and multipliers of `tokenize_line`) and the embeddings [1, 77k, 32] of the prompt and the negative prompt:
   `plain` = diffusers 0.42.1 `StableDiffusionPipeline.encode_prompt` itself (run unbound on a stand-in that
-  holds the tokenizer and the float64 text encoder), `a1111` = the A1111 port below.
+  holds the tokenizer and the float64 text encoder), `a1111` = the A1111 port below. With transformers 5.23
+  diffusers' `clip_skip` path raises AttributeError (`text_encoder.text_model` is gone); see
+  `with_text_model_alias`.
 
 ftfy is not installed in the reference env, and transformers 5's tokenizers-backed CLIPTokenizer does not
 use it anyway; the fixtures record that behaviour.
