@@ -151,7 +151,17 @@ def make_pipeline():
                                    scheduler=scheduler, safety_checker=None, feature_extractor=None,
                                    requires_safety_checker=False)
     pipe.save_pretrained(FOLDER, safe_serialization=True)
-    return pipe
+    # Published SD 1.x folders carry the scheduler config written by diffusers 0.6, without `timestep_spacing`,
+    # so each scheduler swapped in with from_config takes its own default spacing (Euler and DPM-Solver:
+    # "linspace"). diffusers 0.42.1 writes PNDM's "leading" into the file, which would carry over to them; keep
+    # the published file instead, and make every image from the folder as saved.
+    with open(os.path.join(FOLDER, "scheduler", "scheduler_config.json"), "w") as f:
+        json.dump(dict(SD15_SCHEDULER, _diffusers_version="0.6.0"), f, indent=2, sort_keys=True)
+        f.write("\n")
+    loaded = StableDiffusionPipeline.from_pretrained(FOLDER, safety_checker=None, requires_safety_checker=False)
+    assert "timestep_spacing" not in EulerDiscreteScheduler.from_config(loaded.scheduler.config).config \
+        or EulerDiscreteScheduler.from_config(loaded.scheduler.config).config.timestep_spacing == "linspace"
+    return loaded
 
 
 def make_single_file(pipe):
