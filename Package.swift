@@ -3,7 +3,7 @@
 //
 // System libraries (OpenBLAS, libpng, OpenCV) are found through pkg-config; no unsafe flags, so Easel can be
 // used as a dependency. Dependency arrows point one way:
-//   EaselTensor <- EaselCheckpoint, EaselImage <- Annotators <- EaselCLI <- easel, Examples.
+//   EaselTensor <- EaselCheckpoint, EaselImage <- EaselDiffusion <- Easel; Annotators; Easel, Annotators <- EaselCLI <- easel, Examples.
 import PackageDescription
 
 let package = Package(
@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EaselCheckpoint", targets: ["EaselCheckpoint"]),
         .library(name: "EaselImage", targets: ["EaselImage"]),
         .library(name: "EaselDiffusion", targets: ["EaselDiffusion"]),
+        .library(name: "Easel", targets: ["Easel"]),
         .library(name: "EaselAnnotators", targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator"]),
         .executable(name: "easel", targets: ["easel"]),
         .executable(name: "annotate-samples", targets: ["AnnotateSamples"]),
@@ -43,6 +44,8 @@ let package = Package(
             name: "EaselDiffusion", dependencies: ["EaselTensor", "EaselCheckpoint", "EaselImage"],
             resources: [.copy("Resources")]),
 
+        .target(name: "Easel", dependencies: ["EaselDiffusion", "EaselImage", "EaselTensor", "EaselCheckpoint"]),
+
         // MARK: Annotators
         .target(name: "AnnotatorCore", dependencies: ["EaselImage"], path: "Annotators/AnnotatorCore"),
         .target(
@@ -57,7 +60,7 @@ let package = Package(
             name: "EaselCLI",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "EaselTensor", "EaselCheckpoint", "EaselImage",
+                "Easel", "EaselDiffusion", "EaselTensor", "EaselCheckpoint", "EaselImage",
                 "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator",
             ]),
         .executableTarget(name: "easel", dependencies: ["EaselCLI"]),
@@ -72,7 +75,9 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "EaselTestSupport", dependencies: ["EaselTensor", "EaselCheckpoint", "EaselImage"],
-            path: "Tests/EaselTestSupport"),
+            path: "Tests/EaselTestSupport",
+            // The end-to-end pipeline fixtures, shared by the library's and the command line's tests.
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EaselTensorTests", dependencies: ["EaselTensor", "EaselCheckpoint", "EaselTestSupport"],
             resources: [.copy("Fixtures")]),
@@ -83,6 +88,9 @@ let package = Package(
             name: "EaselDiffusionTests",
             dependencies: ["EaselDiffusion", "EaselTensor", "EaselCheckpoint", "EaselTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "EaselTests",
+            dependencies: ["Easel", "EaselDiffusion", "EaselImage", "EaselTensor", "EaselTestSupport"]),
         .testTarget(
             name: "EaselImageTests", dependencies: ["EaselImage", "EaselTestSupport"],
             resources: [.copy("Fixtures")]),

@@ -1,0 +1,93 @@
+import EaselDiffusion
+import EaselImage
+
+/// A request checked against a model, with every default resolved: the output size, the sampler, whether
+/// guidance runs, and the init image at that size. Building one is where bad settings are refused, before any
+/// network runs.
+struct GenerationPlan {
+    let request: GenerationRequest
+    let width: Int
+    let height: Int
+    let sampler: SchedulerKind
+    /// Classifier-free guidance runs when the scale is above 1 (diffusers' `do_classifier_free_guidance`).
+    let usesGuidance: Bool
+    /// The init image as RGB at `width` x `height`, for image-to-image.
+    let initImage: Image?
+
+    /// The largest side accepted: 4096 px is 512 x 512 latents, far beyond what SD 1.x/2.x make sense at,
+    /// and low enough that a typo cannot ask for more memory than a machine has.
+    static let maximumSide = 4096
+
+    init(request: GenerationRequest, model: StableDiffusionModel) throws {
+        self.request = request
+        let factor = model.vae.downscaleFactor
+        guard request.steps >= 1, request.steps <= 1000 else {
+            throw GenerationError.invalidRequest("steps must be between 1 and 1000, got \(request.steps)")
+        }
+        guard request.guidanceScale.isFinite else {
+            throw GenerationError.invalidRequest("the guidance scale must be a finite number")
+        }
+        guard request.clipSkip >= 1, request.clipSkip <= model.textEncoder.config.numHiddenLayers else {
+            throw GenerationError.invalidRequest(
+                "clip skip must be between 1 and \(model.textEncoder.config.numHiddenLayers) (the text encoder's layers), got \(request.clipSkip)")
+        }
+        guard model.unet.config.inChannels == model.vae.config.latentChannels else {
+            throw GenerationError.unsupported(
+                "this UNet takes \(model.unet.config.inChannels) input channels (an inpainting model?); text-to-image and image-to-image need \(model.vae.config.latentChannels)")
+        }
+
+        // The init image, RGB as diffusers' load_image makes it (alpha dropped).
+        let source = request.initImage?.droppingAlpha()
+        width = request.width ?? source.map { $0.width - $0.width % factor } ?? model.defaultImageSize.width
+        height = request.height ?? source.map { $0.height - $0.height % factor } ?? model.defaultImageSize.height
+        for (name, side) in [("width", width), ("height", height)] {
+            guard side >= factor, side <= Self.maximumSide, side % factor == 0 else {
+                throw GenerationError.invalidRequest(
+                    "\(name) must be a multiple of \(factor) between \(factor) and \(Self.maximumSide), got \(side)")
+            }
+        }
+
+        if let source {
+            guard request.strength > 0, request.strength <= 1 else {
+                throw GenerationError.invalidRequest("strength must be in (0, 1], got \(request.strength)")
+            }
+            guard Int(Double(request.steps) * request.strength) >= 1 else {
+                throw GenerationError.invalidRequest(
+                    "strength \(request.strength) of \(request.steps) steps runs no step; raise the steps or the strength")
+            }
+            // diffusers' VaeImageProcessor resizes to the size it works at with Pillow's Lanczos (a no-op at
+            // the same size); A1111's "Just resize" does the same.
+            initImage = source.width == width && source.height == height
+                ? source : try source.resized(width: width, height: height, resampler: .pillow(.lanczos))
+        } else {
+            initImage = nil
+        }
+
+        if let sampler = request.sampler {
+            self.sampler = sampler
+        } else if let own = SchedulerKind(diffusersClassName: model.schedulerConfig.className) {
+            sampler = own
+        } else {
+            throw GenerationError.unsupported(
+                "the model's scheduler \(model.schedulerConfig.className ?? "(unnamed)") is not one Easel has; choose a sampler (\(SchedulerKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if request.karras && !sampler.supportsKarras {
+            throw GenerationError.invalidRequest("the Karras schedule is available with euler and dpmpp_2m only, not \(sampler.rawValue)")
+        }
+        usesGuidance = request.guidanceScale > 1
+    }
+}
+
+extension SchedulerKind {
+    /// The sampler a diffusers `scheduler_config.json` names in `_class_name`, when Easel has it.
+    init?(diffusersClassName name: String?) {
+        switch name {
+        case "DDIMScheduler": self = .ddim
+        case "PNDMScheduler": self = .pndm
+        case "EulerDiscreteScheduler": self = .euler
+        case "EulerAncestralDiscreteScheduler": self = .eulerAncestral
+        case "DPMSolverMultistepScheduler": self = .dpmSolverMultistep
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import EaselDiffusion
+import EaselImage
+
+/// Everything that decides one generated image, as a value: `GenerationRequest(prompt: "a red house")` plus
+/// whatever settings differ from the defaults. With the same model and request, Easel gives the same image, and
+/// (with `.cpu` random numbers and `.plain` prompts) the same image as diffusers' `StableDiffusionPipeline` /
+/// `StableDiffusionImg2ImgPipeline` called with the same settings and `torch.Generator("cpu").manual_seed(seed)`.
+public struct GenerationRequest: Sendable, Equatable {
+    public var prompt: String
+    /// What the image should not look like; "" is diffusers' default (the tokens of the empty prompt).
+    public var negativePrompt: String = ""
+    /// The seed of the random source (`torch.Generator.manual_seed(seed)`).
+    public var seed: UInt64 = 0
+    /// `num_inference_steps`. With an init image only the last `Int(steps * strength)` of them run.
+    public var steps: Int = 20
+    /// Classifier-free guidance scale; at 1 or below the unconditional pass is skipped, as in diffusers.
+    public var guidanceScale: Float = 7.5
+    /// Output size in pixels (multiples of 8). Nil: the init image's size, or the model's default (512 for SD 1.x).
+    public var width: Int?
+    public var height: Int?
+    /// The sampler; nil keeps the model's own scheduler class (`scheduler_config.json`'s `_class_name`), as a
+    /// diffusers pipeline does.
+    public var sampler: SchedulerKind?
+    /// Karras sigmas (`use_karras_sigmas=True`); Euler and DPM++ 2M only.
+    public var karras: Bool = false
+    /// A1111's "Clip skip": 1 uses the text encoder's last layer, 2 the one before (diffusers' `clip_skip = n - 1`).
+    public var clipSkip: Int = 1
+    /// Where the Gaussian noise comes from.
+    public var randomSource: RandomSourceKind = .cpu
+    /// How the prompts are read: A1111's `(word:1.2)` weights and 75-token chunks, or diffusers' plain tokens.
+    public var promptSyntax: PromptSyntax = .a1111
+    /// Image-to-image: the picture to start from, resized to the output size when one is given.
+    public var initImage: Image?
+    /// How far image-to-image moves away from `initImage`: 1 ignores it, values near 0 keep it.
+    public var strength: Double = 0.75
+
+    public init(prompt: String) {
+        self.prompt = prompt
+    }
+}
+
+/// The random number generators a request can draw its noise from.
+public enum RandomSourceKind: String, Sendable, CaseIterable {
+    /// `torch.Generator("cpu")`: diffusers on the CPU, ComfyUI, A1111 with "RNG: CPU".
+    case cpu
+    /// torch's CUDA Philox generator, the seeds of A1111 on an NVIDIA GPU (its default, "GPU").
+    case cuda
+
+    /// A fresh generator seeded with `seed`.
+    public func makeSource(seed: UInt64) -> any RandomSource {
+        switch self {
+        case .cpu: TorchCPUGenerator(seed: seed)
+        case .cuda: PhiloxGenerator(seed: seed)
+        }
+    }
+}

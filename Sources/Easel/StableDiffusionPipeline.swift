@@ -1,0 +1,113 @@
+import EaselDiffusion
+import EaselImage
+import EaselTensor
+import Foundation
+
+/// Text-to-image and image-to-image on one loaded model: diffusers' `StableDiffusionPipeline` and
+/// `StableDiffusionImg2ImgPipeline`, step for step and in the same order of random draws, so that with `.cpu`
+/// random numbers and `.plain` prompts the image equals diffusers' for the same settings.
+///
+/// Text-to-image: latents = `randn * init_noise_sigma`, then the denoising loop, then the VAE decode.
+/// Image-to-image: the init image is VAE-encoded (drawing the latent sample), scaled by `scaling_factor`, noised
+/// to the level of the first timestep `strength` keeps (drawing the noise), and only that tail of the schedule runs.
+public struct StableDiffusionPipeline: Sendable {
+    public let model: StableDiffusionModel
+
+    public init(model: StableDiffusionModel) {
+        self.model = model
+    }
+
+    /// Runs `request`. `progress` is called before the first step and after each one; answering `.cancel`
+    /// stops the run with `GenerationError.cancelled`.
+    public func generate(
+        _ request: GenerationRequest, progress: (GenerationProgress) -> ProgressAction = { _ in .proceed }
+    ) throws -> GenerationResult {
+        let plan = try GenerationPlan(request: request, model: model)
+        switch request.randomSource {
+        case .cpu:
+            var random = TorchCPUGenerator(seed: request.seed)
+            return try run(plan, random: &random, progress: progress)
+        case .cuda:
+            var random = PhiloxGenerator(seed: request.seed)
+            return try run(plan, random: &random, progress: progress)
+        }
+    }
+
+    private func run<R: RandomSource>(
+        _ plan: GenerationPlan, random: inout R, progress: (GenerationProgress) -> ProgressAction
+    ) throws -> GenerationResult {
+        let request = plan.request
+        let embeddings = try PromptEncoder(tokenizer: model.tokenizer, textModel: model.textEncoder).encode(
+            prompt: request.prompt, negativePrompt: request.negativePrompt, syntax: request.promptSyntax,
+            clipSkip: request.clipSkip - 1)
+        let context = plan.usesGuidance ? concat([embeddings.negative, embeddings.positive], axis: 0) : embeddings.positive
+
+        var scheduler = try plan.sampler.make(
+            config: model.schedulerConfig, steps: request.steps, karras: request.karras)
+        let latentShape = [1, model.vae.config.latentChannels, plan.height / model.vae.downscaleFactor,
+                           plan.width / model.vae.downscaleFactor]
+        var latents: Tensor
+        var timesteps = scheduler.timesteps
+        if let initImage = plan.initImage {
+            let pixels = Tensor(
+                shape: [1, 3, plan.height, plan.width], scalars: initImage.planarFloats(range: .minusOneToOne))
+            let imageLatents = try model.vae.config.scalingFactor * model.vae.encode(pixels).sample(using: &random)
+            let start = try scheduler.startImageToImage(strength: request.strength)
+            timesteps = start.timesteps
+            let noise = random.normal(shape: imageLatents.shape)
+            latents = scheduler.addNoise(original: imageLatents, noise: noise, timestep: timesteps[0])
+        } else {
+            latents = random.normal(shape: latentShape) * scheduler.initNoiseSigma
+        }
+
+        // A UNet and text encoder that do not belong together (text width, latent channels) fail here, cleanly,
+        // rather than inside the loop.
+        try model.unet.checkInputs(
+            concat(Array(repeating: latents, count: context.shape[0]), axis: 0), encoderHiddenStates: context)
+        let denoiser = GuidedDenoiser(unet: model.unet, context: context, guidanceScale: plan.usesGuidance ? request.guidanceScale : nil)
+        let clock = ContinuousClock()
+        let started = clock.now
+        func report(_ step: Int) throws {
+            let elapsed = clock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            if progress(GenerationProgress(step: step, totalSteps: timesteps.count, elapsedSeconds: seconds)) == .cancel {
+                throw GenerationError.cancelled
+            }
+        }
+        try report(0)
+        for (index, timestep) in timesteps.enumerated() {
+            let noisePrediction = denoiser.predictNoise(
+                scheduler.scaleModelInput(latents, timestep: timestep), timestep: timestep)
+            latents = scheduler.step(output: noisePrediction, timestep: timestep, sample: latents, random: &random)
+            try report(index + 1)
+        }
+
+        let decoded = try model.vae.decode(latents / model.vae.config.scalingFactor)
+        let image = try Image(
+            planarFloats: decoded.scalars, width: plan.width, height: plan.height, layout: .rgb, range: .minusOneToOne)
+        return GenerationResult(
+            image: image, latents: latents,
+            parameters: GenerationParameters(request: request, plan: plan, modelName: model.name))
+    }
+}
+
+/// A denoising step's model call with classifier-free guidance: the UNet on `[uncond, cond]` as one batch of 2,
+/// then `uncond + scale * (cond - uncond)` (diffusers' order of float32 operations), or one plain call when
+/// guidance is off (`guidance_scale <= 1`).
+struct GuidedDenoiser {
+    let unet: UNet2DConditionModel
+    /// `[negative; positive]` (batch 2) with guidance, `positive` (batch 1) without.
+    let context: Tensor
+    /// nil: no guidance.
+    let guidanceScale: Float?
+
+    func predictNoise(_ scaledLatents: Tensor, timestep: Float) -> Tensor {
+        guard let guidanceScale else {
+            return unet(scaledLatents, timestep: timestep, encoderHiddenStates: context)
+        }
+        let batch = concat([scaledLatents, scaledLatents], axis: 0)
+        let prediction = unet(batch, timestep: timestep, encoderHiddenStates: context)
+        let halves = chunk(prediction, count: 2, axis: 0)
+        return halves[0] + guidanceScale * (halves[1] - halves[0])
+    }
+}
