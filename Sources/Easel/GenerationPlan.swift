@@ -13,6 +13,8 @@ struct GenerationPlan {
     let usesGuidance: Bool
     /// The init image as RGB at `width` x `height`, for image-to-image.
     let initImage: Image?
+    /// The VAE tiling to encode and decode with; nil: one pass.
+    let vaeTiling: VAETiling?
 
     /// The largest side accepted: 4096 px is 512 x 512 latents, far beyond what SD 1.x/2.x make sense at,
     /// and low enough that a typo cannot ask for more memory than a machine has.
@@ -75,6 +77,13 @@ struct GenerationPlan {
             throw GenerationError.invalidRequest("the Karras schedule is available with euler and dpmpp_2m only, not \(sampler.rawValue)")
         }
         usesGuidance = request.guidanceScale > 1
+
+        let tiling = model.vae.defaultTiling
+        switch request.vaeTiling {
+        case .always: vaeTiling = tiling
+        case .never: vaeTiling = nil
+        case .automatic: vaeTiling = max(width, height) > 2 * tiling.sampleTileSize ? tiling : nil
+        }
     }
 }
 

@@ -33,10 +33,23 @@ public struct GenerationRequest: Sendable, Equatable {
     public var initImage: Image?
     /// How far image-to-image moves away from `initImage`: 1 ignores it, values near 0 keep it.
     public var strength: Double = 0.75
+    /// Whether the VAE works in overlapping tiles (bounded memory for large images).
+    public var vaeTiling: VAETilingMode = .automatic
 
     public init(prompt: String) {
         self.prompt = prompt
     }
+}
+
+/// When the VAE encodes and decodes in tiles (`AutoencoderKL` with `VAETiling`, diffusers' `vae.enable_tiling()`).
+public enum VAETilingMode: String, Sendable, CaseIterable {
+    /// Tiles only for images with a side above twice the model's tile (1024 px for SD 1.x), where one pass would
+    /// need gigabytes; smaller images give diffusers' untiled result.
+    case automatic = "auto"
+    /// diffusers' `enable_tiling()`: tiles whenever a side exceeds the model's tile (512 px for SD 1.x).
+    case always = "on"
+    /// Always one pass, as diffusers without `enable_tiling()`.
+    case never = "off"
 }
 
 /// The random number generators a request can draw its noise from.

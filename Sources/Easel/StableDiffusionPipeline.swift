@@ -51,7 +51,8 @@ public struct StableDiffusionPipeline: Sendable {
         if let initImage = plan.initImage {
             let pixels = Tensor(
                 shape: [1, 3, plan.height, plan.width], scalars: initImage.planarFloats(range: .minusOneToOne))
-            let imageLatents = try model.vae.config.scalingFactor * model.vae.encode(pixels).sample(using: &random)
+            let imageLatents = try model.vae.config.scalingFactor
+                * model.vae.encode(pixels, tiling: plan.vaeTiling).sample(using: &random)
             let start = try scheduler.startImageToImage(strength: request.strength)
             timesteps = start.timesteps
             let noise = random.normal(shape: imageLatents.shape)
@@ -82,7 +83,7 @@ public struct StableDiffusionPipeline: Sendable {
             try report(index + 1)
         }
 
-        let decoded = try model.vae.decode(latents / model.vae.config.scalingFactor)
+        let decoded = try model.vae.decode(latents / model.vae.config.scalingFactor, tiling: plan.vaeTiling)
         let image = try Image(
             planarFloats: decoded.scalars, width: plan.width, height: plan.height, layout: .rgb, range: .minusOneToOne)
         return GenerationResult(

@@ -63,6 +63,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Image-to-image: how much to change the init image, in (0, 1].")
     var strength: Double?
 
+    @Option(help: "VAE in tiles: auto (above 1024 px for SD 1.x), on (diffusers' enable_tiling: above 512 px) or off.")
+    var vaeTiling: VAETilingMode = .automatic
+
     @Option(help: "Weight variant to read from a diffusers folder (e.g. fp16).")
     var variant: String?
 
@@ -105,6 +108,7 @@ struct GenerateCommand: ParsableCommand {
         request.clipSkip = clipSkip
         request.randomSource = rng
         request.promptSyntax = promptSyntax.syntax
+        request.vaeTiling = vaeTiling
         if let initImage {
             request.initImage = try Image.load(from: URL(fileURLWithPath: initImage))
             request.strength = strength ?? 0.75
@@ -140,3 +144,4 @@ enum PromptSyntaxArgument: String, ExpressibleByArgument, CaseIterable {
 
 extension SchedulerKind: ExpressibleByArgument {}
 extension RandomSourceKind: ExpressibleByArgument {}
+extension VAETilingMode: ExpressibleByArgument {}

@@ -23,6 +23,8 @@ public enum PipelineFixtures {
         public var strength: Double?
         /// diffusers' `clip_skip` (A1111's clip skip minus 1).
         public var clip_skip: Int?
+        /// diffusers ran with `vae.enable_tiling()`.
+        public var vae_tiling: Bool?
         /// Run on the float16 single file `Pipeline_tiny_ldm.safetensors` (configured by `Pipeline_tiny`).
         public var single_file: Bool?
 

@@ -19,6 +19,7 @@ extension PipelineFixtures.Case {
         request.clipSkip = (clip_skip ?? 0) + 1
         request.promptSyntax = .plain
         request.randomSource = .cpu
+        request.vaeTiling = vae_tiling == true ? .always : .never
         if let strength {
             request.initImage = initImage
             request.strength = strength

@@ -67,6 +67,9 @@ TEXT_TO_IMAGE = [
     dict(case="t2i_clip_skip", sampler="ddim", seed=12, steps=6, cfg=7.5, prompt=PROMPT, negative="", clip_skip=1),
     dict(case="t2i_long_prompt_wide", sampler="euler_a", seed=2**32 + 5, steps=6, cfg=7.5, prompt=LONG_PROMPT,
          negative="", width=96, height=64),
+    # vae.enable_tiling(): the VAE's sample_size is 64, so a 136-pixel-wide image decodes in overlapping tiles.
+    dict(case="t2i_vae_tiling", sampler="dpmpp_2m", seed=8, steps=5, cfg=7.5, prompt=PROMPT, negative="",
+         width=136, height=64, vae_tiling=True),
 ]
 IMAGE_TO_IMAGE = [
     dict(case="i2i_ddim", sampler="ddim", seed=21, steps=10, cfg=7.5, strength=0.75, prompt=PROMPT, negative=""),
@@ -232,7 +235,10 @@ def main():
         else:
             runner = single_file if case.get("single_file") else pipe
             runner.scheduler = scheduler
+            if case.get("vae_tiling"):
+                runner.vae.enable_tiling()
             images = runner(width=case.get("width", 64), height=case.get("height", 64), **common).images
+            runner.vae.disable_tiling()
         to_png(images, os.path.join(OUT, f"Pipeline_{case['case']}.png"))
         latents.update(captured)
         cases.append(dict(case, width=case.get("width", 64), height=case.get("height", 64)))
