@@ -6,6 +6,7 @@ The configs are SD 1.5's (runwayml/stable-diffusion-v1-5): UNet 859.5 M paramete
 text encoder 123 M, the PNDM scheduler config, and CLIP's vocabulary from Easel's resources. The weights are
 random (nothing can be downloaded here), which is all a speed measurement needs: every op runs at full size.
 """
+import json
 import os
 import sys
 
@@ -36,6 +37,13 @@ def main(out):
                                    scheduler=scheduler, safety_checker=None, feature_extractor=None,
                                    requires_safety_checker=False)
     pipe.save_pretrained(out, safe_serialization=True)
+    # The published SD 1.5 scheduler_config.json (diffusers 0.6), without the `timestep_spacing` that diffusers
+    # 0.42.1 writes, so samplers swapped in with from_config take their own default spacing, as with real folders.
+    with open(os.path.join(out, "scheduler", "scheduler_config.json"), "w") as f:
+        json.dump({"_class_name": "PNDMScheduler", "_diffusers_version": "0.6.0", "beta_end": 0.012,
+                   "beta_schedule": "scaled_linear", "beta_start": 0.00085, "clip_sample": False,
+                   "num_train_timesteps": 1000, "set_alpha_to_one": False, "skip_prk_steps": True, "steps_offset": 1,
+                   "trained_betas": None}, f, indent=2)
     for part in ("unet", "vae", "text_encoder"):
         count = sum(p.numel() for p in getattr(pipe, part).parameters())
         print(f"{part}: {count / 1e6:.1f} M parameters")

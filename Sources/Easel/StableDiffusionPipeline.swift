@@ -13,8 +13,11 @@ import Foundation
 public struct StableDiffusionPipeline: Sendable {
     public let model: StableDiffusionModel
 
-    public init(model: StableDiffusionModel) {
+    /// - Parameter reuseFreedMemory: apply `LargeAllocations.reuseFreedMemory()` (process-wide; it makes each
+    ///   network pass avoid the kernel's page zeroing, 10-20% of a step); pass false to leave the allocator alone.
+    public init(model: StableDiffusionModel, reuseFreedMemory: Bool = true) {
         self.model = model
+        if reuseFreedMemory { LargeAllocations.reuseFreedMemory() }
     }
 
     /// Runs `request`. `progress` is called before the first step and after each one; answering `.cancel`

@@ -39,6 +39,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Time Easel only.")
     var noTorch = false
 
+    @Flag(help: "Leave glibc's allocator as it is (no LargeAllocations.reuseFreedMemory), to measure what it saves.")
+    var keepAllocator = false
+
     func validate() throws {
         for (flag, value) in [("--width", width), ("--height", height)] where value <= 0 || value % 8 != 0 {
             throw ValidationError("\(flag) must be a positive multiple of 8, got \(value)")
@@ -48,6 +51,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let threads = Parallel.threadCount
+        if !keepAllocator { LargeAllocations.reuseFreedMemory() }  // as StableDiffusionPipeline does
         print("loading \(model)")
         let loadStart = Date()
         let sd = try StableDiffusionModel(contentsOf: URL(fileURLWithPath: model))
