@@ -90,11 +90,14 @@ public struct ControlNetConfig: Codable, Sendable, Equatable {
         // unsupported settings); then what ControlNetModel does not read goes back to the UNet defaults.
         var encoder = try UNet2DConditionConfig(from: decoder)
         let unetDefaults = UNet2DConditionConfig()
-        encoder.sampleSize = nil
+        encoder.sampleSize = unetDefaults.sampleSize
+        encoder.outChannels = unetDefaults.outChannels
         encoder.centerInputSample = unetDefaults.centerInputSample
+        encoder.upBlockTypes = unetDefaults.upBlockTypes
         encoder.timeEmbeddingType = unetDefaults.timeEmbeddingType
-        encoder.timeEmbeddingDim = nil
-        encoder.convInKernel = 3
+        encoder.timeEmbeddingDim = unetDefaults.timeEmbeddingDim
+        encoder.convInKernel = unetDefaults.convInKernel
+        encoder.convOutKernel = unetDefaults.convOutKernel
         encoder.unsupportedSettings = encoder.unsupportedSettings.filter { setting in
             Self.checkedUnsupportedKeys.contains { setting.hasPrefix($0 + ":") }
         }
