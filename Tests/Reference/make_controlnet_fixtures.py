@@ -24,6 +24,8 @@ Writes under Tests/EaselDiffusionTests/Fixtures/:
   - sd2_pool_guess: the same inputs, guess mode with scale 0.6 (pooling overrides the logspace scales);
   - ldm: Conversion_controlnet_ldm.safetensors converted by diffusers' `convert_controlnet_checkpoint` into its
     tiny config (make_conversion_fixtures.py tiny_controlnet()), batch 2, 8x8 latents, timestep 640, scale 1.
+  - multi: diffusers' MultiControlNetModel([sd1, sd1]) on the sd1 inputs with conditions [sd1.condition,
+    multi.condition_1] and conditioning scales [0.7, 0.4], timestep 999: the two nets' residuals summed.
   - unet_control.output: ControlNet_sd1_unet's output on the sd1 inputs at timestep 999 with sd1_scale's residuals
     as `down_block_additional_residuals` / `mid_block_additional_residual`.
 
@@ -47,6 +49,7 @@ from fixture_util import ROOT, fixtures_dir, randn, save_fixture, write_safetens
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from diffusers import ControlNetModel, UNet2DConditionModel  # noqa: E402
+from diffusers.models.controlnets.multicontrolnet import MultiControlNetModel  # noqa: E402
 from diffusers.loaders.single_file_utils import convert_controlnet_checkpoint  # noqa: E402
 
 torch.set_num_threads(2)
@@ -199,6 +202,22 @@ def main():
                                mid_block_additional_residual=mid).sample
     out["unet_control.output"] = output
     print(f"unet_control: output scale {float(output.abs().max()):.2f}")
+
+    # Two units on the same latents (one net twice: the sum is what is tested), each with its image and scale.
+    g = torch.Generator().manual_seed(54)
+    second = torch.rand(*inputs[2].shape, generator=g, dtype=torch.float32)
+    out["multi.condition_1"] = second
+    multi = MultiControlNetModel([sd1, sd1])
+    with torch.no_grad():
+        sample, context, condition = inputs
+        down, mid = multi.double()(sample.double(), 999, context.double(), [condition.double(), second.double()],
+                                   [0.7, 0.4], return_dict=False)
+    for i, d in enumerate(down):
+        out[f"multi.down_{i}"] = d
+    out["multi.mid"] = mid
+    metadata.update({"multi.inputs": "sd1", "multi.timestep": "999", "multi.conditioning_scales": "0.7,0.4",
+                     "multi.down_count": len(down)})
+    sd1.float()
 
     sd2 = randomize(ControlNetModel(**SD2).eval(), seed=43, fp16_exact=True)
     write_folder(sd2, os.path.join(OUT, "ControlNet_sd2"), "ControlNetModel", fp16_variant=True)

@@ -8,6 +8,13 @@ public enum ControlNetInputError: Error, Equatable, CustomStringConvertible {
     case condition(shape: [Int], expected: [Int], factor: Int)
     /// Per-residual scales: one per down residual plus one for the mid residual.
     case scaleCount(actual: Int, expected: Int)
+    /// `MultiControlNet`: condition images or scale lists not one per net.
+    case unitCount(nets: Int, conditions: Int, scales: Int)
+    /// `MultiControlNet`: nets with different numbers of down residuals (ControlNets for different UNets).
+    case residualCount(actual: Int, expected: Int)
+    /// `MultiControlNet`: nets whose residuals cannot be summed (ControlNets for different UNets); `index` nil:
+    /// the mid residuals.
+    case residualMismatch(index: Int?, shape: [Int], expected: [Int])
 
     public var description: String {
         switch self {
@@ -21,6 +28,13 @@ public enum ControlNetInputError: Error, Equatable, CustomStringConvertible {
                 + " (one per latent, the latents' height and width times \(factor))"
         case .scaleCount(let actual, let expected):
             "\(actual) residual scales for a ControlNet with \(expected) residuals (12 down + 1 mid for SD 1.x/2.x)"
+        case .unitCount(let nets, let conditions, let scales):
+            "\(nets) ControlNets given \(conditions) condition images and \(scales) scales (one each per net)"
+        case .residualCount(let actual, let expected):
+            "a ControlNet gives \(actual) down residuals where another gives \(expected) (ControlNets for different models?)"
+        case .residualMismatch(let index, let shape, let expected):
+            "ControlNet \(index.map { "down residual \($0)" } ?? "mid residual") has shape \(shape) where another net's is \(expected)"
+                + " (ControlNets for different models?)"
         }
     }
 }
