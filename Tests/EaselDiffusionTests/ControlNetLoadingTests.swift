@@ -1,6 +1,7 @@
 import EaselDiffusion
 import EaselTensor
 import EaselTestSupport
+import Foundation
 import Testing
 
 /// `ControlNetModel` refuses weights that do not fit its config, naming the tensor, and inputs it cannot take,
@@ -35,6 +36,19 @@ import Testing
         var tensors = try ControlNetFixtures.sd1Tensors()
         tensors["controlnet_down_blocks.12.weight"] = Tensor(zeros: [8, 8, 1, 1])
         #expect(throws: WeightError.unexpected(names: ["controlnet_down_blocks.12.weight"])) { try Self.build(tensors) }
+    }
+
+    /// A pipeline folder (`model_index.json` + `controlnet/`, as StableDiffusionControlNetPipeline saves it) loads
+    /// its `controlnet/`; a folder with only the fp16 variant loads without naming it.
+    @Test func pipelineFoldersAndVariantsLoad() throws {
+        let folder = try TemporaryFolder()
+        _ = try folder.write(#"{"_class_name": "StableDiffusionControlNetPipeline", "controlnet": ["diffusers", "ControlNetModel"]}"#,
+                             to: "model_index.json")
+        try FileManager.default.copyItem(at: ControlNetFixtures.sd1Folder(), to: folder.path("controlnet"))
+        let model = try ControlNetModel(contentsOf: folder.url)
+        #expect(model.config == (try ControlNetFixtures.sd1Config()) && model.residualCount == 13)
+        let sd2 = try ControlNetModel(contentsOf: ControlNetFixtures.sd2Folder())
+        #expect(sd2.config.globalPoolConditions)
     }
 
     @Test func conditionImageMustBeTheLatentSizeTimesEight() throws {
