@@ -1,0 +1,65 @@
+import EaselCheckpoint
+import Foundation
+
+extension ControlNetModel {
+    /// Loads a diffusers controlnet folder (`config.json` + `diffusion_pytorch_model[.variant].safetensors`,
+    /// possibly sharded), or the `controlnet/` of a pipeline folder when `url` holds a `model_index.json`.
+    /// - Parameters:
+    ///   - subfolder: the component to read from a pipeline folder.
+    ///   - variant: the diffusers weight variant (e.g. "fp16"); nil reads the default files (or the only variant
+    ///     present), as `CheckpointInventory` does.
+    public init(contentsOf url: URL, subfolder: String = "controlnet", variant: String? = nil) throws {
+        let isPipeline = FileManager.default.fileExists(atPath: url.appendingPathComponent("model_index.json").path)
+        let folder = isPipeline ? url.appendingPathComponent(subfolder) : url
+        let config = try ControlNetConfig(contentsOf: folder.appendingPathComponent("config.json"))
+        let inventory = try CheckpointInventory(contentsOf: folder, variant: variant)
+        guard let component = inventory.components.first, inventory.components.count == 1 else {
+            throw CheckpointError.invalidModelFolder(
+                path: folder.path, reason: "expected one ControlNet's weights, found \(inventory.components.count) components")
+        }
+        try self.init(config: config, weights: component)
+    }
+
+    /// Loads a ControlNet v1.1 single file (`control_v11p_sd15_canny.safetensors` and the like: `control_model.*`
+    /// tensors, or the same names without the prefix), its architecture inferred from the tensor shapes
+    /// (`ControlNetConfig(inferred:)`) unless `config` is given.
+    ///
+    /// The original `.pth` files are PyTorch pickles, which need the pickle reader Easel does not have yet:
+    /// they are refused with `CheckpointError.unsupportedFormat`.
+    public init(singleFile url: URL, config: ControlNetConfig? = nil) throws {
+        if Self.pickleExtensions.contains(url.pathExtension.lowercased()) {
+            // TODO(pickle reader): open through EaselCheckpoint's PyTorch reader once it exists, then go on as below.
+            throw CheckpointError.unsupportedFormat(
+                path: url.path,
+                reason: "ControlNet .\(url.pathExtension) files are PyTorch pickles, which Easel cannot read yet; "
+                    + "use the .safetensors version of the model (or convert it with safetensors.torch.save_file)")
+        }
+        let inventory = try CheckpointInventory(contentsOf: url)
+        guard inventory.source == .singleFile, let component = inventory.components.first else {
+            throw CheckpointError.unsupportedFormat(
+                path: url.path, reason: "not a single .safetensors file (load a diffusers ControlNet folder with init(contentsOf:))")
+        }
+        do {
+            try self.init(singleFile: try LDMSingleFile(component), config: config)
+        } catch WeightError.invalidConfiguration(let message) {
+            throw WeightError.invalidConfiguration("\(url.lastPathComponent): \(message)")
+        }
+    }
+
+    /// Builds the ControlNet of an already split single file: its converted weights, every one used, with
+    /// `config` or the one inferred from the shapes. A file without a ControlNet, or with tensors no table
+    /// converts, is an error naming them.
+    public init(singleFile file: LDMSingleFile, config: ControlNetConfig? = nil) throws {
+        guard let controlNet = file.controlNet else {
+            throw WeightError.invalidConfiguration(
+                "the file holds no ControlNet (no control_model.* tensors, nor an unprefixed input_hint_block)")
+        }
+        guard file.unknownTensorNames.isEmpty else {
+            throw WeightError.unexpected(names: file.unknownTensorNames)
+        }
+        try self.init(config: config ?? ControlNetConfig(inferred: controlNet.shape), weights: controlNet.weights)
+    }
+
+    /// Extensions of PyTorch pickle checkpoints (as `CheckpointInventory` refuses them).
+    static let pickleExtensions: Set<String> = ["pth", "ckpt", "pt", "bin", "pkl"]
+}
