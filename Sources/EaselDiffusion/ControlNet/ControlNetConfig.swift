@@ -35,19 +35,7 @@ public struct ControlNetConfig: Codable, Sendable, Equatable {
 
     /// Reads `config.json`.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw WeightError.invalidConfiguration("cannot read \(url.path): \(error.localizedDescription)")
-        }
-        do {
-            self = try JSONDecoder().decode(ControlNetConfig.self, from: data)
-        } catch let error as WeightError {
-            throw error
-        } catch {
-            throw WeightError.invalidConfiguration("cannot decode \(url.path) as a ControlNetConfig: \(error)")
-        }
+        self = try ConfigFile.decode(ControlNetConfig.self, from: url)
     }
 
     /// The keys of `ControlNetModel.__init__` that Easel reads (the others it has, such as

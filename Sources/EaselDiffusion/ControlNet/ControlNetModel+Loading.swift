@@ -9,15 +9,8 @@ extension ControlNetModel {
     ///   - variant: the diffusers weight variant (e.g. "fp16"); nil reads the default files (or the only variant
     ///     present), as `CheckpointInventory` does.
     public init(contentsOf url: URL, subfolder: String = "controlnet", variant: String? = nil) throws {
-        let isPipeline = FileManager.default.fileExists(atPath: url.appendingPathComponent("model_index.json").path)
-        let folder = isPipeline ? url.appendingPathComponent(subfolder) : url
-        let config = try ControlNetConfig(contentsOf: folder.appendingPathComponent("config.json"))
-        let inventory = try CheckpointInventory(contentsOf: folder, variant: variant)
-        guard let component = inventory.components.first, inventory.components.count == 1 else {
-            throw CheckpointError.invalidModelFolder(
-                path: folder.path, reason: "expected one ControlNet's weights, found \(inventory.components.count) components")
-        }
-        try self.init(config: config, weights: component)
+        let source = try ComponentFolder(url, subfolder: subfolder, variant: variant, network: "ControlNet")
+        try self.init(config: ControlNetConfig(contentsOf: source.configURL), weights: source.weights)
     }
 
     /// Loads a ControlNet v1.1 single file (`control_v11p_sd15_canny.safetensors` and the like: `control_model.*`

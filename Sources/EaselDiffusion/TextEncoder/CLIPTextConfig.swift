@@ -26,17 +26,7 @@ public struct CLIPTextConfig: Codable, Sendable, Equatable {
 
     /// Reads `config.json`.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw WeightError.invalidConfiguration("cannot read \(url.path): \(error.localizedDescription)")
-        }
-        do {
-            self = try JSONDecoder().decode(CLIPTextConfig.self, from: data)
-        } catch {
-            throw WeightError.invalidConfiguration("cannot decode \(url.path) as a CLIPTextConfig: \(error)")
-        }
+        self = try ConfigFile.decode(CLIPTextConfig.self, from: url)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -9,14 +9,7 @@ extension CLIPTextModel {
     ///   - variant: the diffusers weight variant (e.g. "fp16"); nil reads the default files (or the only
     ///     variant present), as `CheckpointInventory` does.
     public init(contentsOf url: URL, subfolder: String = "text_encoder", variant: String? = nil) throws {
-        let isPipeline = FileManager.default.fileExists(atPath: url.appendingPathComponent("model_index.json").path)
-        let folder = isPipeline ? url.appendingPathComponent(subfolder) : url
-        let config = try CLIPTextConfig(contentsOf: folder.appendingPathComponent("config.json"))
-        let inventory = try CheckpointInventory(contentsOf: folder, variant: variant)
-        guard let component = inventory.components.first, inventory.components.count == 1 else {
-            throw CheckpointError.invalidModelFolder(
-                path: folder.path, reason: "expected one text encoder's weights, found \(inventory.components.count) components")
-        }
-        try self.init(config: config, weights: component)
+        let source = try ComponentFolder(url, subfolder: subfolder, variant: variant, network: "text encoder")
+        try self.init(config: CLIPTextConfig(contentsOf: source.configURL), weights: source.weights)
     }
 }

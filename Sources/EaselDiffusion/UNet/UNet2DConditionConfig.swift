@@ -102,17 +102,7 @@ public struct UNet2DConditionConfig: Codable, Sendable, Equatable {
 
     /// Reads `config.json`.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw WeightError.invalidConfiguration("cannot read \(url.path): \(error.localizedDescription)")
-        }
-        do {
-            self = try JSONDecoder().decode(UNet2DConditionConfig.self, from: data)
-        } catch {
-            throw WeightError.invalidConfiguration("cannot decode \(url.path) as a UNet2DConditionConfig: \(error)")
-        }
+        self = try ConfigFile.decode(UNet2DConditionConfig.self, from: url)
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {

@@ -9,14 +9,7 @@ extension UNet2DConditionModel {
     ///   - variant: the diffusers weight variant (e.g. "fp16"); nil reads the default files (or the only variant
     ///     present), as `CheckpointInventory` does.
     public init(contentsOf url: URL, subfolder: String = "unet", variant: String? = nil) throws {
-        let isPipeline = FileManager.default.fileExists(atPath: url.appendingPathComponent("model_index.json").path)
-        let folder = isPipeline ? url.appendingPathComponent(subfolder) : url
-        let config = try UNet2DConditionConfig(contentsOf: folder.appendingPathComponent("config.json"))
-        let inventory = try CheckpointInventory(contentsOf: folder, variant: variant)
-        guard let component = inventory.components.first, inventory.components.count == 1 else {
-            throw CheckpointError.invalidModelFolder(
-                path: folder.path, reason: "expected one UNet's weights, found \(inventory.components.count) components")
-        }
-        try self.init(config: config, weights: component)
+        let source = try ComponentFolder(url, subfolder: subfolder, variant: variant, network: "UNet")
+        try self.init(config: UNet2DConditionConfig(contentsOf: source.configURL), weights: source.weights)
     }
 }

@@ -9,15 +9,8 @@ extension AutoencoderKL {
     ///   - variant: the diffusers weight variant (e.g. "fp16"); nil reads the default files (or the only
     ///     variant present), as `CheckpointInventory` does.
     public init(contentsOf url: URL, subfolder: String = "vae", variant: String? = nil) throws {
-        let isPipeline = FileManager.default.fileExists(atPath: url.appendingPathComponent("model_index.json").path)
-        let folder = isPipeline ? url.appendingPathComponent(subfolder) : url
-        let config = try AutoencoderKLConfig(contentsOf: folder.appendingPathComponent("config.json"))
-        let inventory = try CheckpointInventory(contentsOf: folder, variant: variant)
-        guard let component = inventory.components.first, inventory.components.count == 1 else {
-            throw CheckpointError.invalidModelFolder(
-                path: folder.path, reason: "expected one VAE's weights, found \(inventory.components.count) components")
-        }
-        try self.init(config: config, weights: component)
+        let source = try ComponentFolder(url, subfolder: subfolder, variant: variant, network: "VAE")
+        try self.init(config: AutoencoderKLConfig(contentsOf: source.configURL), weights: source.weights)
     }
 
     /// The VAE of an LDM single file (`LDMSingleFile.vae`), configured by `AutoencoderKLConfig(inferred:)`.

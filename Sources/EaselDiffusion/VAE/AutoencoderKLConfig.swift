@@ -57,17 +57,7 @@ public struct AutoencoderKLConfig: Codable, Sendable, Equatable {
 
     /// Reads `config.json`.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw WeightError.invalidConfiguration("cannot read \(url.path): \(error.localizedDescription)")
-        }
-        do {
-            self = try JSONDecoder().decode(AutoencoderKLConfig.self, from: data)
-        } catch {
-            throw WeightError.invalidConfiguration("cannot decode \(url.path) as an AutoencoderKL config: \(error)")
-        }
+        self = try ConfigFile.decode(AutoencoderKLConfig.self, from: url)
     }
 
     static let downEncoderBlock = "DownEncoderBlock2D"
