@@ -48,19 +48,26 @@ def randn(*shape, seed, scale=1.0):
     return torch.randn(*shape, generator=g, dtype=torch.float32) * scale
 
 
-def write_safetensors(path, tensors, metadata):
+# Element types a fixture may keep with `keep_dtypes`: torch dtype -> (safetensors name, NumPy little-endian type).
+SAFETENSORS_DTYPES = {torch.float32: ("F32", "<f4"), torch.float16: ("F16", "<f2"), torch.int64: ("I64", "<i8")}
+
+
+def write_safetensors(path, tensors, metadata, keep_dtypes=False):
     """Writes the safetensors format with keys in sorted order.
 
     `safetensors.torch.save_file` orders the header by hash, so each rerun would change a fixture's bytes
     even when its content is the same; sorted keys make regeneration reproducible byte for byte.
+    Tensors are stored as float32, or with `keep_dtypes` each in its own type (F32, F16, I64: fp16 variant files,
+    the int64 `position_ids` buffer old checkpoints carry).
     """
     header = {"__metadata__": dict(sorted(metadata.items()))} if metadata else {}
     offset = 0
     blobs = []
     for key in sorted(tensors):
-        blob = tensors[key].numpy().astype("<f4").tobytes()
-        header[key] = {"dtype": "F32", "shape": list(tensors[key].shape),
-                       "data_offsets": [offset, offset + len(blob)]}
+        t = tensors[key].contiguous()
+        name, numpy_type = SAFETENSORS_DTYPES[t.dtype] if keep_dtypes else ("F32", "<f4")
+        blob = t.numpy().astype(numpy_type).tobytes()
+        header[key] = {"dtype": name, "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
         offset += len(blob)
         blobs.append(blob)
     text = json.dumps(header, separators=(",", ":")).encode()

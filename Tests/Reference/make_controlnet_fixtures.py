@@ -98,21 +98,7 @@ def randomize(model, seed, fp16_exact=False):
 
 def write_f16(path, tensors, metadata):
     """fixture_util.write_safetensors for F16 tensors (a diffusers fp16 variant file)."""
-    header = {"__metadata__": dict(sorted(metadata.items()))}
-    offset, blobs = 0, []
-    for key in sorted(tensors):
-        blob = tensors[key].contiguous().numpy().astype("<f2").tobytes()
-        header[key] = {"dtype": "F16", "shape": list(tensors[key].shape), "data_offsets": [offset, offset + len(blob)]}
-        offset += len(blob)
-        blobs.append(blob)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
-
+    write_safetensors(path, {k: v.half() for k, v in tensors.items()}, metadata, keep_dtypes=True)
 
 def write_folder(model, folder, class_name, fp16_variant=False):
     os.makedirs(folder, exist_ok=True)

@@ -35,7 +35,7 @@ import tempfile
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_util import ROOT, fixtures_dir  # noqa: E402
+from fixture_util import ROOT, fixtures_dir, write_safetensors  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -287,25 +287,9 @@ def check_from_single_file(path, unet, vae, clip):
 
 
 def write_f16(path, tensors, metadata=None):
-    """Sorted-key safetensors writer (as fixture_util.write_safetensors), keeping F16 and I64 tensors."""
-    header = {"__metadata__": dict(sorted(metadata.items()))} if metadata else {}
-    offset, blobs = 0, []
-    for key in sorted(tensors):
-        t = tensors[key].contiguous()
-        dtype = {torch.float16: "F16", torch.int64: "I64", torch.float32: "F32"}[t.dtype]
-        blob = t.numpy().tobytes()
-        header[key] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
-        offset += len(blob)
-        blobs.append(blob)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
+    """Sorted-key safetensors writer keeping F16 and I64 tensors (fixture_util.write_safetensors)."""
+    write_safetensors(path, tensors, metadata, keep_dtypes=True)
     print(f"wrote {os.path.basename(path)} ({os.path.getsize(path) / 1e3:.1f} kB)")
-
 
 def half(state):
     return {k: (v.half() if v.is_floating_point() else v) for k, v in state.items()}

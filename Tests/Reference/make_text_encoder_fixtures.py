@@ -31,7 +31,7 @@ from safetensors import safe_open
 from transformers import CLIPTextConfig, CLIPTextModel
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_util import ROOT, fixtures_dir, save_fixture  # noqa: E402
+from fixture_util import ROOT, fixtures_dir, save_fixture, write_safetensors  # noqa: E402
 
 torch.set_num_threads(2)
 OUT = fixtures_dir("EaselDiffusionTests")
@@ -92,25 +92,8 @@ def input_ids(name, vocab, seed):
 
 
 def write_weights(path, tensors):
-    """safetensors with sorted keys (float32 and int64 tensors), as fixture_util.write_safetensors does."""
-    header = {"__metadata__": {"format": "pt"}}
-    offset = 0
-    blobs = []
-    for key in sorted(tensors):
-        t = tensors[key].contiguous()
-        dtype = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8")}[t.dtype]
-        blob = t.numpy().astype(dtype[1]).tobytes()
-        header[key] = {"dtype": dtype[0], "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
-        offset += len(blob)
-        blobs.append(blob)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
-
+    """safetensors with sorted keys (float32 and int64 tensors), so a rerun reproduces the file byte for byte."""
+    write_safetensors(path, tensors, {"format": "pt"}, keep_dtypes=True)
 
 def save_model(model, name, prefixed):
     folder = os.path.join(OUT, "TextEncoder_" + name)

@@ -36,7 +36,7 @@ import torch
 from safetensors import safe_open
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_util import ROOT, fixtures_dir, save_fixture  # noqa: E402
+from fixture_util import ROOT, fixtures_dir, save_fixture, write_safetensors  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from diffusers import AutoencoderKL  # noqa: E402
@@ -85,22 +85,7 @@ def randomize(model, seed):
 
 def write_weights(path, tensors):
     """safetensors with sorted keys, so a rerun reproduces the file byte for byte."""
-    header = {"__metadata__": {"format": "pt"}}
-    offset = 0
-    blobs = []
-    for key in sorted(tensors):
-        blob = tensors[key].contiguous().numpy().astype("<f4").tobytes()
-        header[key] = {"dtype": "F32", "shape": list(tensors[key].shape), "data_offsets": [offset, offset + len(blob)]}
-        offset += len(blob)
-        blobs.append(blob)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
-
+    write_safetensors(path, tensors, {"format": "pt"})
 
 def save_model(model, name):
     folder = os.path.join(OUT, "VAE_" + name)
