@@ -109,3 +109,37 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["model.safetensors"])
     }
 }
+
+/// The progress line appears only on a terminal: run under `script` (util-linux, part of every Debian), which
+/// gives the command a pseudo-terminal and copies what it shows.
+@Suite struct GenerateProgressLineTests {
+    static func runOnTerminal(_ arguments: [String]) throws -> (status: Int32, screen: String) {
+        let command = ([try EaselProcess.executable().path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qfec", command, "/dev/null"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func drawnOnATerminalUnlessQuiet() throws {
+        let folder = try TemporaryFolder()
+        let base = ["generate", "--model", try PipelineFixtures.modelFolder().path, "--prompt", "a cat", "--steps", "3",
+                    "--sampler", "euler", "--seed", "1"]
+        let shown = try Self.runOnTerminal(base + ["--output", folder.path("a.png").path])
+        #expect(shown.status == 0, "\(shown.screen)")
+        #expect(shown.screen.contains("step 0/3"))
+        #expect(shown.screen.contains("step 3/3"))
+        #expect(shown.screen.contains(" s/it  ETA "))
+        let quiet = try Self.runOnTerminal(base + ["--quiet", "--output", folder.path("b.png").path])
+        #expect(quiet.status == 0, "\(quiet.screen)")
+        #expect(!quiet.screen.contains("step "))
+        #expect(quiet.screen.contains("wrote"))
+    }
+}
