@@ -11,7 +11,9 @@
 ///   - groups: input and output channels are split into this many independent groups.
 /// - Returns: `[N, O, H_out, W_out]` with `H_out = floor((H + 2 pH - dH (kH - 1) - 1) / sH) + 1`.
 ///
-/// Computed as one GEMM per (image, group, band of output rows) over an im2col buffer of at most
+/// 3x3 stride-1 convolutions of 32 or more channels use Winograd's F(2x2, 3x3) (`WinogradConvolution`), 2.25
+/// times fewer multiplications. Others are computed as one GEMM per (image, group, band of output rows) over an
+/// im2col buffer of at most
 /// `columnBufferBudget` floats, reused for the whole call; 1x1 stride-1 unpadded convolutions multiply
 /// the input directly, and depthwise convolutions (`groups == C`) use a direct loop, where a GEMM would
 /// have an inner dimension of only kH * kW.
@@ -22,14 +24,16 @@ public func conv2d(
 ) -> Tensor {
     conv2d(
         input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
-        columnBudget: columnBufferBudget)
+        columnBudget: columnBufferBudget, winogradBandBudget: WinogradConvolution.bandBudget)
 }
 
-/// `conv2d` with the im2col buffer's size limit as a parameter, so tests can force many bands
-/// (and a ragged last one) on small inputs.
+/// `conv2d` with the buffers' size limits as parameters, so tests can force many bands (and a ragged last one)
+/// on small inputs. `winogradBandBudget` nil keeps every convolution on the im2col path; otherwise 3x3 stride-1
+/// convolutions that `WinogradConvolution.applies` to take F(2x2, 3x3) with bands of at most that many floats.
 func conv2d(
     _ input: Tensor, weight: Tensor, bias: Tensor?,
-    stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int), groups: Int, columnBudget: Int
+    stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int), groups: Int, columnBudget: Int,
+    winogradBandBudget: Int? = nil
 ) -> Tensor {
     precondition(input.rank == 4, "conv2d: input must be [N, C, H, W], got \(input.shape)")
     precondition(weight.rank == 4, "conv2d: weight must be [O, C/groups, kH, kW], got \(weight.shape)")
@@ -59,6 +63,12 @@ func conv2d(
     let outputShape = [batch, outChannels, outHeight, outWidth]
     if groupChannels == 1 && groups > 1 {
         return depthwiseConv2d(input, weight: weight, bias: bias, geometry: geometry)
+    }
+    if let winogradBandBudget,
+        WinogradConvolution.applies(geometry: geometry, groups: groups, channels: channels, outChannels: outChannels)
+    {
+        return WinogradConvolution.convolve(
+            input, weight: weight, bias: bias, geometry: geometry, bandBudget: winogradBandBudget)
     }
 
     let outPlane = outHeight * outWidth

@@ -117,6 +117,13 @@ def conv2d_cases():
     # Banded with stride 2 and groups 3.
     case("banded_groups3_stride2", [2, 6, 21, 10], [9, 2, 3, 3], stride=(2, 2), padding=(1, 1), groups=3,
          seed=250, column_budget=2 * 9 * 5 * 3)
+    # Winograd F(2x2, 3x3) (3x3, stride 1, 32+ channels): odd sizes (a last tile cut in both directions), batch 2;
+    # no padding; a wide, short image (many tiles per row).
+    case("winograd_odd_batch2", [2, 48, 19, 23], [40, 48, 3, 3], padding=(1, 1), seed=260)
+    case("winograd_unpadded_bias", [1, 32, 14, 17], [33, 32, 3, 3], seed=270)
+    case("winograd_wide_rows", [1, 64, 9, 70], [64, 64, 3, 3], bias=False, padding=(1, 1), seed=280)
+    # Large enough (34 x 33 outputs) for the public conv2d to choose the Winograd path itself.
+    case("winograd_plane_1122", [1, 32, 34, 33], [32, 32, 3, 3], padding=(1, 1), seed=290)
     fam.save()
 
 
