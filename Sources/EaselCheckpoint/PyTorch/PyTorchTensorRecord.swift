@@ -9,6 +9,9 @@ struct PyTorchTensorRecord: Equatable {
     var shape: [Int]
     var strides: [Int]
 
+    /// Largest element count of a view bigger than its storage (a broadcast): 64 MB as float32.
+    static let maximumBroadcastElements = 1 << 24
+
     /// Validates the view against its storage.
     init(
         storage: PyTorchStorageReference, dataType: TensorDataType, storageOffset: Int, shape: [Int], strides: [Int]
@@ -25,8 +28,14 @@ struct PyTorchTensorRecord: Equatable {
             guard !overflow else { throw .invalid("a tensor's sizes \(shape) overflow") }
             count = product
         }
-        // Elements of the tensor's dtype that the storage holds (an untyped storage counts bytes).
-        let available = storage.type.isUntyped ? storage.elementCount / dataType.byteSize : storage.elementCount
+        // Elements of the tensor's dtype that the storage holds, from its bytes: `_rebuild_tensor_v3`
+        // names a dtype of its own, which may be wider than the storage's.
+        let available = (storage.byteCount ?? 0) / dataType.byteSize
+        // Broadcast views (stride 0) may have more elements than their storage; bound them so a few
+        // hostile bytes cannot ask for terabytes when the tensor is read.
+        guard count <= max(available, Self.maximumBroadcastElements) else {
+            throw .invalid("a tensor of \(count) elements (sizes \(shape)) views a storage of \(available)")
+        }
         if count > 0 {
             var last = storageOffset
             for (size, stride) in zip(shape, strides) {
