@@ -8,7 +8,7 @@ import Testing
 /// Every tensor of the torch.save fixtures (both layouts, all element types, views sharing storages)
 /// reads exactly as `torch.load(...).to(torch.float32)` gives it.
 @Suite struct PyTorchCheckpointTests {
-    @Test(arguments: ["PyTorch_zip.pth", "PyTorch_legacy.pth", "PyTorch_ldm.ckpt"])
+    @Test(arguments: ["PyTorch_zip.pth", "PyTorch_protocol4.pth", "PyTorch_legacy.pth", "PyTorch_ldm.ckpt"])
     func tensorsEqualWhatTorchLoads(file name: String) throws {
         let cases = try PyTorchCases.load()
         let expected = try SafetensorsFile(contentsOf: pyTorchFixtures.url("PyTorch_expected.safetensors"))

@@ -8,9 +8,12 @@ Writes under Tests/EaselCheckpointTests/Fixtures/:
   `_rebuild_tensor_v3` and an untyped storage), a scalar, an empty tensor, an nn.Parameter, views
   (transposed, sliced with a storage offset, strided, expanded with stride 0) sharing one storage, a
   nested dict and non-tensor values.
-- PyTorch_legacy.pth: the same object with `_use_new_zipfile_serialization=False`. Its storage keys
-  are object addresses, so the script renames them to zero-padded counters of the same length (same
-  sort order, same offsets) to make reruns byte-identical.
+- PyTorch_protocol4.pth: the same with pickle_protocol=4 (FRAME, SHORT_BINUNICODE, MEMOIZE,
+  STACK_GLOBAL instead of protocol 2's opcodes).
+- PyTorch_legacy.pth: the same object (less float8 and uint16, which torch cannot load from this
+  layout) with `_use_new_zipfile_serialization=False`. Its storage keys are object addresses, so the
+  script renames them to zero-padded counters in order of first use and rewrites the key list and the
+  storage records in that order (torch reads them in key-list order), to make reruns byte-identical.
 - PyTorch_ldm.ckpt: a Lightning/LDM-style checkpoint: {"state_dict": {...}, "global_step", "epoch",
   "pytorch-lightning_version", "callbacks": {ModelCheckpoint class: ModelCheckpoint instance holding a
   numpy scalar}} -- the inert objects of the allow-list, pickled exactly as Lightning would (the class is
@@ -111,31 +114,52 @@ def ldm_state():
     }
 
 
+ELEMENT_SIZES = {"FloatStorage": 4, "HalfStorage": 2, "BFloat16Storage": 2, "DoubleStorage": 8, "LongStorage": 8,
+                 "IntStorage": 4, "ShortStorage": 2, "CharStorage": 1, "ByteStorage": 1, "BoolStorage": 1}
+
+
 def make_legacy_reproducible(path):
-    """Renames the legacy layout's storage keys (object addresses) to counters of the same length."""
+    """Renames the legacy layout's storage keys (object addresses, sorted, so their order changes from run
+    to run) to zero-padded counters of the same length in order of first use, and rewrites the key list
+    and the storage records in that order. torch reads the records in the order of the stored key list."""
+    import pickle
     data = open(path, "rb").read()
     f = io.BytesIO(data)
-    import pickle
     for _ in range(3):
         pickle.load(f)
+    first_use = []  # (key, element size)
 
     class Keys(pickle.Unpickler):
         def persistent_load(self, pid):
-            return None
+            if pid[2] not in [k for k, _ in first_use]:
+                first_use.append((pid[2], ELEMENT_SIZES[pid[1]]))
 
         def find_class(self, module, name):
-            return lambda *a, **k: None
+            if module == "torch" and name in ELEMENT_SIZES:
+                return name
+            return lambda *a, **k: {}
 
     Keys(f).load()
+    data_end = f.tell()
     keys = pickle.load(f)
-    assert len({len(k) for k in keys}) == 1, "storage keys differ in length; rerun"
-    for i, key in enumerate(keys):  # keys are sorted, so counters keep their order
+    assert sorted(keys) == sorted(k for k, _ in first_use) and len({len(k) for k in keys}) == 1
+    sizes = dict(first_use)
+    records = {}
+    position = f.tell()
+    for key in keys:
+        count = struct.unpack("<q", data[position:position + 8])[0]
+        length = 8 + count * sizes[key]
+        records[key] = data[position:position + length]
+        position += length
+    assert position == len(data)
+    head = data[:data_end]
+    new_keys = []
+    for i, (key, _) in enumerate(first_use):
         new = str(i).zfill(len(key))
-        old_bytes = b"X" + struct.pack("<I", len(key)) + key.encode()
-        new_bytes = b"X" + struct.pack("<I", len(new)) + new.encode()
-        assert data.count(old_bytes) >= 2
-        data = data.replace(old_bytes, new_bytes)
-    open(path, "wb").write(data)
+        new_keys.append(new)
+        head = head.replace(unicode(key), unicode(new))
+    tail = pickle.dumps(new_keys, protocol=2) + b"".join(records[key] for key, _ in first_use)
+    open(path, "wb").write(head + tail)
 
 
 def flatten(value, prefix=""):
@@ -148,8 +172,9 @@ def flatten(value, prefix=""):
     return out
 
 
-def describe(path, layout, unwrap=False):
-    loaded = torch.load(path, weights_only=False) if unwrap else torch.load(path, weights_only=True)
+def describe(path, layout, needs_full_unpickler=False):
+    # Our own files; the full unpickler only for what weights_only cannot read (FRAME, Lightning objects).
+    loaded = torch.load(path, weights_only=not needs_full_unpickler)
     top = loaded
     meta = {}
     while "state_dict" in top:
@@ -214,14 +239,16 @@ def main():
     expected = {}
 
     torch.save(sample_state(), os.path.join(OUT, "PyTorch_zip.pth"))
+    torch.save(sample_state(), os.path.join(OUT, "PyTorch_protocol4.pth"), pickle_protocol=4)
     legacy = os.path.join(OUT, "PyTorch_legacy.pth")
     torch.save(sample_state(legacy=True), legacy, _use_new_zipfile_serialization=False)
     make_legacy_reproducible(legacy)
     ckpt = os.path.join(OUT, "PyTorch_ldm.ckpt")
     torch.save(ldm_state(), ckpt)
-    for name, layout, unwrap in [("PyTorch_zip.pth", "zip", False), ("PyTorch_legacy.pth", "legacy", False),
+    for name, layout, full in [("PyTorch_zip.pth", "zip", False), ("PyTorch_protocol4.pth", "zip", True),
+                                 ("PyTorch_legacy.pth", "legacy", False),
                                  ("PyTorch_ldm.ckpt", "zip", True)]:
-        case, tensors = describe(os.path.join(OUT, name), layout, unwrap)
+        case, tensors = describe(os.path.join(OUT, name), layout, full)
         cases.append(case)
         expected.update(tensors)
     # The LDM file needs the allow-listed objects; torch's own safe loader refuses its callbacks.
