@@ -17,10 +17,16 @@ enum CheckpointFormat {
     }
 
     /// Opens a single weight file given as a path: a PyTorch checkpoint by its extension, otherwise
-    /// safetensors.
+    /// safetensors. A `.ckpt`/`.pth` that is neither a zip nor a pickle but a valid safetensors file (a
+    /// renamed conversion) is read as safetensors; otherwise the PyTorch reader's error stands.
     static func openWeightFile(_ url: URL) throws -> any CheckpointWeightFile {
         if isPickleName(url) {
-            return try PyTorchCheckpointFile(contentsOf: url)
+            do {
+                return try PyTorchCheckpointFile(contentsOf: url)
+            } catch CheckpointError.invalidPyTorchFile(let path, let reason) {
+                if recognise(url) == nil, let file = try? SafetensorsFile(contentsOf: url) { return file }
+                throw CheckpointError.invalidPyTorchFile(path: path, reason: reason)
+            }
         }
         return try openSafetensors(url)
     }

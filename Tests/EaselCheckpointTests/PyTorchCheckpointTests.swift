@@ -64,6 +64,19 @@ import Testing
         #expect(component.file(holding: "betas") is PyTorchCheckpointFile)
     }
 
+    @Test func aSafetensorsFileNamedCkptIsReadAsSafetensors() throws {
+        let folder = try TemporaryFolder()
+        let bytes = try [UInt8](Data(contentsOf: pyTorchFixtures.url("PyTorch_expected.safetensors")))
+        let renamed = try folder.write(bytes, to: "converted.ckpt")
+        let inventory = try CheckpointInventory(contentsOf: renamed)
+        #expect(inventory.components.first?.files.first is SafetensorsFile)
+        // Neither format: the PyTorch reader's error, naming the file.
+        let junk = try folder.write(Array("hello".utf8), to: "junk.pth")
+        #expect(throws: CheckpointError.invalidPyTorchFile(path: junk.path, reason: "it is neither a zip archive nor a pickle (the two layouts torch.save writes)")) {
+            try CheckpointInventory(contentsOf: junk)
+        }
+    }
+
     @Test func missingTensorsAndUnreadableTypesAreNamed() throws {
         let url = try pyTorchFixtures.url("PyTorch_zip.pth")
         let file = try PyTorchCheckpointFile(contentsOf: url)

@@ -15,6 +15,19 @@ import Testing
         rebuild: String = "_rebuild_tensor_v2", storageClass: String = "FloatStorage", declared: Int, stored: Int,
         offset: Int, sizes: [Int], strides: [Int], dtype: String? = nil
     ) -> [UInt8] {
+        let data = statePickle(rebuild: rebuild, storageClass: storageClass, declared: declared, offset: offset, sizes: sizes, strides: strides, dtype: dtype)
+        let keys: [UInt8] = [0x80, 0x02, 0x5D, 0x58] + le32(1) + Array("0".utf8) + [0x61, 0x2E]
+        return PyTorchHostileTests.legacyHeader + data + keys + le64(stored) + floats(stored)
+    }
+
+    /// float32 values 0, 1, 2, ... as stored bytes.
+    static func floats(_ count: Int) -> [UInt8] { (0..<count).flatMap { le32(Int(Float($0).bitPattern)) } }
+
+    /// The pickle of `{"t": tensor}` for `legacyFile`.
+    static func statePickle(
+        rebuild: String = "_rebuild_tensor_v2", storageClass: String = "FloatStorage", declared: Int,
+        offset: Int, sizes: [Int], strides: [Int], dtype: String? = nil
+    ) -> [UInt8] {
         func text(_ s: String) -> [UInt8] { [0x58] + le32(s.utf8.count) + Array(s.utf8) }
         func int(_ n: Int) -> [UInt8] { [0x4A] + le32(n) }
         func global(_ module: String, _ name: String) -> [UInt8] { [0x63] + Array("\(module)\n\(name)\n".utf8) }
@@ -24,11 +37,41 @@ import Testing
         arguments += global("collections", "OrderedDict") + [0x29, 0x52]
         if let dtype { arguments += global("torch", dtype) }
         let tensor = global("torch._utils", rebuild) + [0x28] + arguments + [0x74, 0x52]
-        let data: [UInt8] = [0x80, 0x02, 0x7D] + text("t") + tensor + [0x73, 0x2E]
-        let keys: [UInt8] = [0x80, 0x02, 0x5D] + text("0") + [0x61, 0x2E]
-        var record = le64(stored)
-        for i in 0..<stored { record += le32(Int(Float(i).bitPattern)) }
-        return PyTorchHostileTests.legacyHeader + data + keys + record
+        return [0x80, 0x02, 0x7D] + text("t") + tensor + [0x73, 0x2E]
+    }
+
+    static func le16(_ n: Int) -> [UInt8] { (0..<2).map { UInt8(truncatingIfNeeded: n >> (8 * $0)) } }
+
+    /// A zip archive of stored entries as torch's writer (miniz) lays it out; with `zip64`, every size
+    /// and offset goes through the ZIP64 extra fields and end records, as in a checkpoint over 4 GiB.
+    static func zipArchive(_ entries: [(name: String, data: [UInt8])], zip64: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        var central: [UInt8] = []
+        for (name, data) in entries {
+            let offset = out.count
+            let size32 = zip64 ? 0xFFFF_FFFF : data.count
+            let localExtra = zip64 ? le16(1) + le16(16) + le64(data.count) + le64(data.count) : []
+            out += le32(0x0403_4B50) + le16(zip64 ? 45 : 20) + le16(0) + le16(0) + le16(0) + le16(0x21) + le32(0)
+            out += le32(size32) + le32(size32) + le16(name.utf8.count) + le16(localExtra.count) + Array(name.utf8) + localExtra
+            out += data
+            let extra = zip64 ? le16(1) + le16(24) + le64(data.count) + le64(data.count) + le64(offset) : []
+            central += le32(0x0201_4B50) + le16(45) + le16(zip64 ? 45 : 20) + le16(0) + le16(0) + le16(0) + le16(0x21) + le32(0)
+            central += le32(size32) + le32(size32) + le16(name.utf8.count) + le16(extra.count) + le16(0) + le16(0) + le16(0) + le32(0)
+            central += le32(zip64 ? 0xFFFF_FFFF : offset) + Array(name.utf8) + extra
+        }
+        let directoryOffset = out.count
+        out += central
+        if zip64 {
+            let recordOffset = out.count
+            out += le32(0x0606_4B50) + le64(44) + le16(45) + le16(45) + le32(0) + le32(0)
+            out += le64(entries.count) + le64(entries.count) + le64(central.count) + le64(directoryOffset)
+            out += le32(0x0706_4B50) + le32(0) + le64(recordOffset) + le32(1)
+            out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(0xFFFF) + le16(0xFFFF) + le32(0xFFFF_FFFF) + le32(0xFFFF_FFFF) + le16(0)
+        } else {
+            out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries.count) + le16(entries.count)
+            out += le32(central.count) + le32(directoryOffset) + le16(0)
+        }
+        return out
     }
 
     static func le32(_ n: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: n >> (8 * $0)) } }
@@ -85,6 +128,41 @@ import Testing
         try expectRefusal(
             Self.legacyFile(storageClass: "UntypedStorage", declared: 8, stored: 8, offset: 0, sizes: [2], strides: [1]),
             saying: "untyped storage, which has no element type")
+    }
+
+    /// The same archive read through 32-bit fields and through ZIP64 records (what every checkpoint
+    /// over 4 GiB uses), with any archive folder name.
+    @Test(arguments: [false, true])
+    func zipArchivesWithAndWithoutZIP64(zip64: Bool) throws {
+        let pickle = Self.statePickle(declared: 6, offset: 1, sizes: [2, 2], strides: [1, 2])
+        let bytes = Self.zipArchive(
+            [("my model/data.pkl", pickle), ("my model/byteorder", Array("little".utf8)), ("my model/data/0", Self.floats(6)),
+             ("my model/version", Array("3\n".utf8))],
+            zip64: zip64)
+        let (file, _, folder) = try open(bytes)
+        _ = folder
+        #expect(file.layout == .zip(archiveName: "my model"))
+        #expect(try file.tensor(named: "t").scalars == [1, 3, 2, 4])
+
+        // Damaged archives: no data.pkl, a compressed entry, big-endian storages, a cut directory.
+        let noPickle = Self.zipArchive([("my model/data/0", Self.floats(6))], zip64: zip64)
+        try expectRefusal(noPickle, saying: "without an <archive>/data.pkl record")
+        var compressed = bytes
+        compressed[8] = 8  // the local header's method; the directory's is what counts
+        let directoryMethod = try #require(Self.find([0x50, 0x4B, 0x01, 0x02], in: compressed))
+        compressed[directoryMethod + 10] = 8
+        try expectRefusal(compressed, saying: "zip entry 'my model/data.pkl' is compressed (method 8)")
+        let bigEndian = Self.zipArchive(
+            [("a/data.pkl", pickle), ("a/byteorder", Array("big".utf8)), ("a/data/0", Self.floats(6))], zip64: zip64)
+        try expectRefusal(bigEndian, saying: "stored big-endian")
+        try expectRefusal(Array(bytes[..<(bytes.count - 30)]), saying: zip64 ? "end-of-central-directory" : "end-of-central-directory")
+        let noStorage = Self.zipArchive([("a/data.pkl", pickle)], zip64: zip64)
+        try expectRefusal(noStorage, saying: "refers to storage '0' but the archive has no a/data/0 record")
+    }
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        return (0...(haystack.count - needle.count)).first { Array(haystack[$0..<($0 + needle.count)]) == needle }
     }
 
     @Test func broadcastViewsWithinTheBoundRead() throws {
