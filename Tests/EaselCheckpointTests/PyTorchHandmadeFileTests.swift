@@ -15,7 +15,9 @@ import Testing
         rebuild: String = "_rebuild_tensor_v2", storageClass: String = "FloatStorage", declared: Int, stored: Int,
         offset: Int, sizes: [Int], strides: [Int], dtype: String? = nil
     ) -> [UInt8] {
-        let data = statePickle(rebuild: rebuild, storageClass: storageClass, declared: declared, offset: offset, sizes: sizes, strides: strides, dtype: dtype)
+        let data = statePickle(
+            rebuild: rebuild, storageClass: storageClass, declared: declared, offset: offset, sizes: sizes, strides: strides,
+            dtype: dtype)
         let keys: [UInt8] = [0x80, 0x02, 0x5D, 0x58] + le32(1) + Array("0".utf8) + [0x61, 0x2E]
         return PyTorchHostileTests.legacyHeader + data + keys + le64(stored) + floats(stored)
     }

@@ -75,12 +75,12 @@ struct PickleMachine {
             stack.append(.string(try text(length: Int(try byte()))))
         case 0x8D:  // BINUNICODE8
             stack.append(.string(try text(length: try length64())))
-        case 0x55:  // SHORT_BINSTRING (Python 2 str)
-            stack.append(.string(String(decoding: try take(Int(try byte())), as: Unicode.ASCII.self)))
+        case 0x55:  // SHORT_BINSTRING (Python 2 str; torch.load decodes these as UTF-8)
+            stack.append(.string(String(decoding: try take(Int(try byte())), as: UTF8.self)))
         case 0x54:  // BINSTRING
             let length = try integer(4, signed: true)
             guard length >= 0 else { throw .invalid("negative string length") }
-            stack.append(.string(String(decoding: try take(Int(length)), as: Unicode.ASCII.self)))
+            stack.append(.string(String(decoding: try take(Int(length)), as: UTF8.self)))
         case 0x43:  // SHORT_BINBYTES
             stack.append(.bytes(Array(try take(Int(try byte())))))
         case 0x42:  // BINBYTES
@@ -202,7 +202,9 @@ struct PickleMachine {
     /// REDUCE: `callable(*arguments)`, for the allowed globals only.
     private mutating func call(_ callable: PickleValue, _ arguments: PickleValue) throws(PyTorchReadError) -> PickleValue {
         guard case .global(let global) = callable else { throw .invalid("REDUCE calls \(callable.kind), which is not callable here") }
-        guard case .tuple(let index) = arguments else { throw .invalid("REDUCE of \(global.name) with \(arguments.kind) as arguments") }
+        guard case .tuple(let index) = arguments else {
+            throw .invalid("REDUCE of \(global.name) with \(arguments.kind) as arguments")
+        }
         let args = heap.sequences[index]
         switch global {
         case .orderedDict:
@@ -219,7 +221,9 @@ struct PickleMachine {
         case .rebuildTensor, .rebuildTensorV2, .rebuildTensorV3:
             return .tensor(try rebuildTensor(global, args))
         case .rebuildParameter:
-            guard let data = args.first, case .tensor = data else { throw .invalid("\(global.name) of \(args.first?.kind ?? "nothing")") }
+            guard let data = args.first, case .tensor = data else {
+                throw .invalid("\(global.name) of \(args.first?.kind ?? "nothing")")
+            }
             return data
         case .torchSize:
             guard let sizes = args.first, case .tuple = sizes else { throw .invalid("torch.Size of \(args.first?.kind ?? "nothing")") }
@@ -262,7 +266,9 @@ struct PickleMachine {
         let strides = try integers(args[3], what: "strides")
         var dataType = storage.type.dataType
         if global == .rebuildTensorV3 {
-            guard case .global(.dtype(let type)) = args[6] else { throw .invalid("\(global.name) with a dtype that is \(args[6].kind)") }
+            guard case .global(.dtype(let type)) = args[6] else {
+                throw .invalid("\(global.name) with a dtype that is \(args[6].kind)")
+            }
             dataType = type
         } else if storage.type.isUntyped {
             throw .invalid("\(global.name) of an untyped storage, which has no element type")

@@ -51,7 +51,9 @@ enum PyTorchStateDict {
                 }
                 tensors.append((fullName, record))
             case .dict(let inner):
-                try collect(inner, prefix: prefix + name + ".", depth: depth + 1, heap: heap, visited: &visited, seen: &seen, into: &tensors)
+                try collect(
+                    inner, prefix: prefix + name + ".", depth: depth + 1, heap: heap, visited: &visited, seen: &seen,
+                    into: &tensors)
             default:
                 continue
             }

@@ -6,6 +6,8 @@
 /// Written here rather than taken from ZIPFoundation: torch's writer (miniz in `PyTorchStreamWriter`)
 /// only stores, so locating entries is all a checkpoint needs, and every offset and length is checked
 /// against the buffer before use. Compressed or encrypted entries are listed but refused when read.
+/// CRCs are not checked: that would touch every byte of a multi-gigabyte file when it is opened, and
+/// a damaged weight byte is not a safety matter (every structural field is validated).
 struct StoredZipArchive {
     struct Entry {
         var name: String
