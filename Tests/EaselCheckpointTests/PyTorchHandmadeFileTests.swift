@@ -167,6 +167,18 @@ import Testing
         return (0...(haystack.count - needle.count)).first { Array(haystack[$0..<($0 + needle.count)]) == needle }
     }
 
+    /// Numbers beside the weights become metadata; a negative float (BINFLOAT's sign bit) reads as one.
+    @Test func scalarsBesideTheWeightsAreMetadata() throws {
+        let data: [UInt8] = [0x80, 0x02, 0x7D, 0x28] + [0x58] + Self.le32(2) + Array("lr".utf8)
+            + [0x47, 0xBF, 0xE0, 0, 0, 0, 0, 0, 0] + [0x58] + Self.le32(4) + Array("step".utf8) + [0x4A] + Self.le32(-3)
+            + [0x58] + Self.le32(3) + Array("big".utf8) + [0x8A, 0x09] + [UInt8](repeating: 0, count: 8) + [0x01] + [0x75, 0x2E]
+        let keys: [UInt8] = [0x80, 0x02, 0x5D, 0x2E]
+        let (file, _, folder) = try open(PyTorchHostileTests.legacyHeader + data + keys)
+        _ = folder
+        #expect(file.tensorNames.isEmpty)
+        #expect(file.metadata == ["lr": "-0.5", "step": "-3"])  // a 2^64 integer is kept out
+    }
+
     @Test func broadcastViewsWithinTheBoundRead() throws {
         let (file, _, folder) = try open(Self.legacyFile(declared: 4, stored: 4, offset: 3, sizes: [2, 3], strides: [0, 0]))
         _ = folder

@@ -47,6 +47,9 @@ import Testing
         ("\u{80}\u{02}h\u{05}.", "memo entry 5 was never stored"),
         ("\u{80}\u{02}N.\u{80}\u{02}].", "holds None, not a dict of tensors"),  // then an empty key list
         ("\u{80}\u{02}NN.", "leaves 2 values"),
+        // A negative BINFLOAT (sign bit set) once trapped converting its bits; now it is a value, and the
+        // file fails later, at its missing storage key list.
+        ("\u{80}\u{02}}X\u{02}\u{00}\u{00}\u{00}lrG\u{BF}\u{E0}\u{00}\u{00}\u{00}\u{00}\u{00}\u{00}s.", "the pickle needs 1 more bytes"),
     ])
     func restrictedInterpreterRefuses(pickle: String, reason: String) throws {
         let folder = try TemporaryFolder()
@@ -93,18 +96,30 @@ import Testing
 
     /// Flips random bytes of valid files: each try must end in a value or a thrown error, never a trap;
     /// whatever opens must read all its tensors.
-    @Test(arguments: ["PyTorch_zip.pth", "PyTorch_legacy.pth", "PyTorch_ldm.ckpt"])
+    @Test(arguments: ["PyTorch_zip.pth", "PyTorch_protocol4.pth", "PyTorch_legacy.pth", "PyTorch_ldm.ckpt"])
     func fuzzedFilesNeverTrap(file name: String) throws {
         let original = try [UInt8](Data(contentsOf: pyTorchFixtures.url(name)))
         let folder = try TemporaryFolder()
         var random = SplitMix64(seed: 0x5EED_0000 &+ UInt64(name.count))
         var opened = 0
-        for _ in 0..<400 {
+        for _ in 0..<500 {
             var bytes = original
-            // Mostly the pickle and headers (the first kilobyte), sometimes anywhere.
-            for _ in 0..<(1 + Int(random.next() % 4)) {
-                let span = random.next() % 3 == 0 ? bytes.count : min(1024, bytes.count)
-                bytes[Int(random.next() % UInt64(span))] = UInt8(truncatingIfNeeded: random.next())
+            // Mostly the pickle and headers (the first kilobyte), sometimes anywhere: flipped bytes,
+            // inserted or deleted runs (which shift every offset after them), and boundary integers.
+            let span = random.next() % 3 == 0 ? bytes.count : min(1024, bytes.count)
+            let at = Int(random.next() % UInt64(span - 8))
+            switch random.next() % 4 {
+            case 0:
+                for _ in 0..<(1 + Int(random.next() % 4)) {
+                    bytes[Int(random.next() % UInt64(span))] = UInt8(truncatingIfNeeded: random.next())
+                }
+            case 1:
+                bytes.insert(contentsOf: (0..<(1 + Int(random.next() % 8))).map { _ in UInt8(truncatingIfNeeded: random.next()) }, at: at)
+            case 2:
+                bytes.removeSubrange(at..<(at + 1 + Int(random.next() % 8)))
+            default:
+                let boundaries: [[UInt8]] = [[0xFF, 0xFF, 0xFF, 0xFF], [0, 0, 0, 0x80], [0xFF, 0xFF, 0xFF, 0x7F], [0, 0, 0, 0]]
+                bytes.replaceSubrange(at..<(at + 4), with: boundaries[Int(random.next() % 4)])
             }
             let url = try folder.write(bytes, to: "fuzz.pth")
             guard let file = try? PyTorchCheckpointFile(contentsOf: url) else { continue }

@@ -100,7 +100,7 @@ struct PickleMachine {
             guard length >= 0 else { throw .invalid("negative LONG4 length") }
             stack.append(try long(length: Int(length)))
         case 0x47:  // BINFLOAT, big-endian
-            stack.append(.float(Double(bitPattern: UInt64(try integer(8, signed: false, bigEndian: true)))))
+            stack.append(.float(Double(bitPattern: UInt64(bitPattern: try integer(8, signed: false, bigEndian: true)))))
         case 0x4E:  // NONE
             stack.append(.none)
         case 0x88:  // NEWTRUE
