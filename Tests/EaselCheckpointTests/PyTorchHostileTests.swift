@@ -66,6 +66,8 @@ import Testing
     @Test func globalsAreResolvedOnlyFromTheAllowList() {
         #expect(PickleAllowList.resolve(module: "torch", name: "FloatStorage") != nil)
         #expect(PickleAllowList.resolve(module: "torch", name: "float16") == .dtype(.float16))
+        #expect(PickleAllowList.resolve(module: "torch.cuda", name: "HalfStorage") == .storageType(PyTorchStorageType(className: "HalfStorage")!))
+        #expect(PickleAllowList.resolve(module: "torch.cuda", name: "float16") == nil)
         #expect(PickleAllowList.resolve(module: "torch._utils", name: "_rebuild_tensor_v2") == .rebuildTensorV2)
         for (module, name) in [
             ("os", "system"), ("posix", "system"), ("nt", "system"), ("builtins", "eval"), ("builtins", "exec"),

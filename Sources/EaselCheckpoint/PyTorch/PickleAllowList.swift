@@ -13,8 +13,8 @@ enum PickleGlobal: Equatable {
     /// `torch._utils._rebuild_parameter` / `_rebuild_parameter_with_state`: an `nn.Parameter` around
     /// the tensor in its first argument.
     case rebuildParameter
-    /// `torch.FloatStorage` and friends (element type), `torch.UntypedStorage` (bytes): the type slot of
-    /// a storage's persistent id.
+    /// `torch.FloatStorage` and friends (element type; also `torch.cuda.*`), `torch.UntypedStorage`
+    /// (bytes): the type slot of a storage's persistent id.
     case storageType(PyTorchStorageType)
     /// `torch.float16` and friends, as `_rebuild_tensor_v3` receives them.
     case dtype(TensorDataType)
@@ -78,7 +78,9 @@ enum PickleAllowList {
         case ("torch._utils", "_rebuild_parameter"), ("torch._utils", "_rebuild_parameter_with_state"):
             return .rebuildParameter
         case ("torch", "Size"): return .torchSize
-        case ("torch", _), ("torch.storage", _):
+        case ("torch", _), ("torch.storage", _), ("torch.cuda", _):
+            // `torch.cuda.FloatStorage` and friends name the storages of old legacy files saved from a
+            // GPU; the bytes are the same, and the location is ignored (everything is read to the CPU).
             if let type = PyTorchStorageType(className: name) { return .storageType(type) }
             if module == "torch", let dtype = PyTorchStorageType.dataType(ofTorchDtype: name) { return .dtype(dtype) }
             return nil
