@@ -6,8 +6,8 @@
 /// `PyTorchTensorRecord`, an `OrderedDict` becomes a dict, allow-listed classes become inert objects);
 /// a storage's persistent id (BINPERSID) becomes a `PyTorchStorageReference`. Opcodes a state dict
 /// never needs (INST, OBJ, EXT*, PERSID, out-of-band buffers) are refused. Every length is checked
-/// against the bytes left, so no input can read out of bounds, allocate more than the file's size
-/// over, or recurse.
+/// against the bytes left, so no input can read out of bounds; each opcode adds at most one value or
+/// copies bytes it holds, so memory stays proportional to the pickle's size; and nothing recurses.
 struct PickleMachine {
     private let bytes: UnsafeRawBufferPointer
     private let end: Int
