@@ -11,7 +11,7 @@ struct InspectCommand: ParsableCommand {
         discussion: """
             PATH is a .safetensors file, a diffusers pipeline folder (model_index.json), a diffusers \
             component folder (config.json with its weights, e.g. a ControlNet), or a folder of .safetensors \
-            files. PyTorch pickle checkpoints (.ckpt, .pth, .bin) are not supported yet.
+            files, or a single PyTorch checkpoint (.ckpt, .pth, .pt, .bin), read without running its pickle.
             """)
 
     @Argument(help: "The checkpoint file or model folder.")

@@ -8,7 +8,12 @@ enum InspectReport {
         var out = ""
         let name = inventory.url.lastPathComponent
         switch inventory.source {
-        case .singleFile: out += "\(name): safetensors file\n"
+        case .singleFile:
+            switch (inventory.components.first?.files.first as? PyTorchCheckpointFile)?.layout {
+            case .zip: out += "\(name): PyTorch checkpoint (torch.save zip)\n"
+            case .legacy: out += "\(name): PyTorch checkpoint (legacy torch.save)\n"
+            case nil: out += "\(name): safetensors file\n"
+            }
         case .diffusersPipeline(let className): out += "\(name): diffusers pipeline" + (className.map { " \($0)" } ?? "") + "\n"
         case .diffusersComponent: out += "\(name): diffusers component folder\n"
         case .folderOfFiles: out += "\(name): folder of \(inventory.components.count) safetensors files\n"

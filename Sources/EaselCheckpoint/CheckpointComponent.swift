@@ -2,15 +2,16 @@ import EaselTensor
 import Foundation
 
 /// One set of weights inside a model: a diffusers component folder (`unet/`, `vae/`, a ControlNet
-/// folder), its weights possibly split over shards, or one single `.safetensors` file.
+/// folder), its weights possibly split over shards, or one single `.safetensors` or PyTorch checkpoint
+/// (`.ckpt`, `.pth`, ...) file.
 public struct CheckpointComponent: Sendable {
     /// The component's name: the folder name (`unet`, `text_encoder`) or the file name for a single file.
     public let name: String
     /// The class that made it, from `config.json` (`_class_name`, or transformers' `architectures`) or
     /// `model_index.json`; nil for single files.
     public let className: String?
-    /// The weight files read (several for sharded weights).
-    public let files: [SafetensorsFile]
+    /// The weight files read (several for sharded weights): `SafetensorsFile`s or `PyTorchCheckpointFile`s.
+    public let files: [any CheckpointWeightFile]
     /// The diffusers variant of the files read (`fp16` for `*.fp16.safetensors`), nil for the default.
     public let variant: String?
     /// Other variants present beside the one read.
@@ -26,7 +27,7 @@ public struct CheckpointComponent: Sendable {
     private let fileIndexByName: [String: Int]
 
     /// Gathers the tensors of `files`; a name in two files is an error naming both.
-    init(name: String, className: String?, files: [SafetensorsFile], variant: String?, otherVariants: [String]) throws {
+    init(name: String, className: String?, files: [any CheckpointWeightFile], variant: String?, otherVariants: [String]) throws {
         var index: [String: Int] = [:]
         var all: [String: TensorInfo] = [:]
         for (fileIndex, file) in files.enumerated() {
@@ -64,7 +65,7 @@ public struct CheckpointComponent: Sendable {
     }
 
     /// The file that holds tensor `name`.
-    public func file(holding name: String) -> SafetensorsFile? {
+    public func file(holding name: String) -> (any CheckpointWeightFile)? {
         fileIndexByName[name].map { files[$0] }
     }
 }

@@ -19,6 +19,12 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Localize
     case unwritable(path: String, reason: String)
     /// A tensor handed to `SafetensorsWriter` cannot be stored as asked.
     case invalidTensor(name: String, reason: String)
+    /// The file is not a PyTorch checkpoint Easel can read (truncated, damaged, or built from pickle
+    /// constructs a state dict does not use).
+    case invalidPyTorchFile(path: String, reason: String)
+    /// A pickle in the file names a Python global that is not on `PickleAllowList`: loading it with
+    /// `torch.load(weights_only=False)` could run code. Nothing was called; the file was refused.
+    case forbiddenPickleGlobal(path: String, global: String)
 
     public var description: String {
         switch self {
@@ -31,6 +37,9 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible, Localize
         case .invalidModelFolder(let path, let reason): "\(path) is not a model folder Easel can read: \(reason)"
         case .unwritable(let path, let reason): "cannot write \(path): \(reason)"
         case .invalidTensor(let name, let reason): "cannot store tensor '\(name)': \(reason)"
+        case .invalidPyTorchFile(let path, let reason): "\(path) is not a PyTorch checkpoint Easel can read: \(reason)"
+        case .forbiddenPickleGlobal(let path, let global):
+            "\(path) refers to the Python global '\(global)', which is not allowed in a checkpoint (loading it with torch.load could run code); the file was refused and nothing in it was run"
         }
     }
 

@@ -1,21 +1,38 @@
 import Foundation
 
-/// Tells the weight formats Easel does not read yet from safetensors, so a user learns what the file is
-/// instead of being told it is a broken safetensors file.
+/// Opens single weight files by format: safetensors, or PyTorch pickle checkpoints (read safely by
+/// `PyTorchCheckpointFile`). Tells other formats from broken safetensors files, so a user learns what
+/// the file is.
 enum CheckpointFormat {
     /// File name extensions of PyTorch pickle checkpoints (`torch.save`: a zip of pickles, or a bare pickle).
     static let pickleExtensions: Set<String> = ["ckpt", "pt", "pth", "bin", "pkl"]
 
+    /// For pickle weights inside model folders, which are still read only as safetensors.
     static let pickleAdvice =
-        "PyTorch pickle checkpoints (.ckpt, .pt, .pth, .bin) are not supported yet; only .safetensors files are (convert with safetensors.torch.save_file)"
+        "PyTorch pickle weights (.ckpt, .pt, .pth, .bin) inside model folders are not supported yet; only .safetensors files are (convert with safetensors.torch.save_file), while a single .ckpt/.pth file can be opened directly"
 
     /// Whether `url` names a pickle checkpoint by its extension.
     static func isPickleName(_ url: URL) -> Bool {
         pickleExtensions.contains(url.pathExtension.lowercased())
     }
 
-    /// Opens a single weight file: refuses pickle checkpoints by name, and explains a file that fails to
-    /// parse as safetensors when its first bytes show another format.
+    /// Opens a single weight file given as a path: a PyTorch checkpoint by its extension, otherwise
+    /// safetensors. A `.ckpt`/`.pth` that is neither a zip nor a pickle but a valid safetensors file (a
+    /// renamed conversion) is read as safetensors; otherwise the PyTorch reader's error stands.
+    static func openWeightFile(_ url: URL) throws -> any CheckpointWeightFile {
+        if isPickleName(url) {
+            do {
+                return try PyTorchCheckpointFile(contentsOf: url)
+            } catch CheckpointError.invalidPyTorchFile(let path, let reason) {
+                if recognise(url) == nil, let file = try? SafetensorsFile(contentsOf: url) { return file }
+                throw CheckpointError.invalidPyTorchFile(path: path, reason: reason)
+            }
+        }
+        return try openSafetensors(url)
+    }
+
+    /// Opens a safetensors file inside a model folder: refuses pickle checkpoints by name, and explains
+    /// a file that fails to parse as safetensors when its first bytes show another format.
     static func openSafetensors(_ url: URL) throws -> SafetensorsFile {
         if isPickleName(url) {
             throw CheckpointError.unsupportedFormat(path: url.path, reason: pickleAdvice)
@@ -24,7 +41,8 @@ enum CheckpointFormat {
             return try SafetensorsFile(contentsOf: url)
         } catch CheckpointError.corrupt(let path, let reason) {
             if let other = recognise(url) {
-                throw CheckpointError.unsupportedFormat(path: path, reason: "this is \(other), not safetensors; " + pickleAdvice)
+                throw CheckpointError.unsupportedFormat(
+                    path: path, reason: "this is \(other), not safetensors; give it a .ckpt or .pth extension to read it as one")
             }
             throw CheckpointError.corrupt(path: path, reason: reason)
         }

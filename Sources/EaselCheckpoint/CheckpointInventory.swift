@@ -4,11 +4,13 @@ import Foundation
 ///
 /// A path may be
 /// - a single `.safetensors` file (a component, or a full checkpoint holding UNet, VAE and text encoder);
+/// - a single PyTorch checkpoint (`.ckpt`, `.pt`, `.pth`, `.bin`, `.pkl`), read without running its
+///   pickle (`PyTorchCheckpointFile`); an LDM `.ckpt`'s `state_dict` is unwrapped;
 /// - a diffusers pipeline folder (`model_index.json` naming `unet/`, `vae/`, `text_encoder/`, ...);
 /// - a diffusers component folder (`config.json` + `diffusion_pytorch_model[.fp16].safetensors`, e.g. a
 ///   ControlNet);
 /// - a plain folder of `.safetensors` files (each one a component).
-/// PyTorch pickle checkpoints (`.ckpt`, `.pth`, `.bin`) are refused with an error that says so.
+/// Pickle weights inside folders (`pytorch_model.bin`) are refused with an error that says so.
 public struct CheckpointInventory: Sendable {
     public enum Source: Sendable, Equatable {
         case singleFile
@@ -34,7 +36,7 @@ public struct CheckpointInventory: Sendable {
         }
         self.url = url
         guard isFolder.boolValue else {
-            let file = try CheckpointFormat.openSafetensors(url)
+            let file = try CheckpointFormat.openWeightFile(url)
             source = .singleFile
             components = [
                 try CheckpointComponent(name: url.lastPathComponent, className: nil, files: [file], variant: nil, otherVariants: [])

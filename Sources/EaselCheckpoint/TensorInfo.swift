@@ -3,7 +3,9 @@ public struct TensorInfo: Sendable, Equatable {
     public var name: String
     public var dataType: TensorDataType
     public var shape: [Int]
-    /// Byte range inside the data section (the bytes after the header).
+    /// Where the bytes are: in a safetensors file, the range inside the data section (the bytes after
+    /// the header); in a PyTorch checkpoint, the absolute range in the file from the first to the last
+    /// element of the tensor's view (see `PyTorchCheckpointFile.tensors`).
     public var dataOffsets: Range<Int>
 
     public init(name: String, dataType: TensorDataType, shape: [Int], dataOffsets: Range<Int>) {

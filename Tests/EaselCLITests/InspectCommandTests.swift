@@ -139,7 +139,7 @@ import Testing
         let pickle = try folder.write("\u{80}\u{02}", to: "model.ckpt")
         let pickleResult = try EaselProcess.run(["inspect", pickle.path])
         #expect(pickleResult.status == 1)
-        #expect(pickleResult.standardError.contains("PyTorch pickle checkpoints (.ckpt, .pt, .pth, .bin) are not supported yet"))
+        #expect(pickleResult.standardError.contains("\(pickle.path) is not a PyTorch checkpoint Easel can read: "))
 
         let empty = try TemporaryFolder()
         let emptyResult = try EaselProcess.run(["inspect", empty.url.path])
