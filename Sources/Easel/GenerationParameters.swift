@@ -52,7 +52,7 @@ public struct GenerationParameters: Sendable, Equatable {
         }
         if request.promptSyntax == .plain { fields.append(("Prompt syntax", "plain")) }
         for (index, unit) in request.controlUnits.enumerated() {
-            fields.append(("ControlNet \(index)", Self.controlNetEntry(unit)))
+            fields.append(("ControlNet \(index)", Self.controlNetEntry(unit, width: plan.width, height: plan.height)))
         }
         self.init(prompt: request.prompt, negativePrompt: request.negativePrompt, fields: fields)
     }

@@ -96,7 +96,8 @@ public struct StableDiffusionPipeline: Sendable {
             planarFloats: decoded.scalars, width: plan.width, height: plan.height, layout: .rgb, range: .minusOneToOne)
         return GenerationResult(
             image: image, latents: latents,
-            parameters: GenerationParameters(request: request, plan: plan, modelName: model.name))
+            parameters: GenerationParameters(request: request, plan: plan, modelName: model.name),
+            controlMaps: plan.controlUnits.map(\.conditionImage))
     }
 }
 

@@ -36,10 +36,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Classifier-free guidance scale (1 turns guidance off).")
     var cfgScale: Float = 7.5
 
-    @Option(help: "Image width, a multiple of 8 (default: the init image's, or the model's 512).")
+    @Option(help: "Image width, a multiple of 8 (default: the init image's, else the first --control image's, else the model's 512).")
     var width: Int?
 
-    @Option(help: "Image height, a multiple of 8 (default: the init image's, or the model's 512).")
+    @Option(help: "Image height, a multiple of 8 (default: the init image's, else the first --control image's, else the model's 512).")
     var height: Int?
 
     @Option(help: "Sampler: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: the model's own scheduler).")

@@ -143,6 +143,8 @@ import Testing
         request.controlUnits = [annotated]
         let fromMap = try pipeline.generate(request)
         #expect(fromRaw.image == fromMap.image)
+        #expect(fromRaw.controlMaps == fromMap.controlMaps)
+        #expect(fromRaw.controlMaps.first?.width == 64 && fromRaw.controlMaps.count == 1)
         #expect(fromRaw.parameters["ControlNet 0"]?.hasPrefix("Module: canny, ") == true)
         #expect(fromMap.parameters["ControlNet 0"]?.hasPrefix("Module: none, ") == true)
     }
@@ -166,6 +168,8 @@ import Testing
         unit.pixelPerfect = true
         let expected = try CannyAnnotator().annotate(photo, options: AnnotationOptions(detectResolution: 64))
         #expect(try Self.prepared(unit).conditionImage == expected)
+        #expect(GenerationParameters.controlNetEntry(unit, width: 64, height: 64).contains(
+            "Processor Res: 64, Guidance Start: 0, Guidance End: 1, Pixel Perfect: True, "))
     }
 
     @Test func badSettingsAreRefusedNamingTheUnit() throws {

@@ -3,16 +3,22 @@ import EaselImage
 extension GenerationParameters {
     /// A unit as the A1111 ControlNet extension writes it in the infotext (`ControlNet 0: "Module: canny, Model:
     /// control_v11p_sd15_canny, Weight: 1, ..."`, the value JSON-quoted by `quote` as it holds commas), with the
-    /// keys Easel has, in the extension's order. "Processor Res" only with a preprocessor.
-    static func controlNetEntry(_ unit: ControlUnit) -> String {
+    /// keys Easel has, in the extension's order. "Processor Res" only with a preprocessor (with pixel perfect,
+    /// the resolution it computed for the `width` x `height` output).
+    static func controlNetEntry(_ unit: ControlUnit, width: Int, height: Int) -> String {
         var pairs: [(String, String)] = [
             ("Module", unit.preprocessor?.name ?? "none"),
             ("Model", unit.controlNet.name),
             ("Weight", format(unit.weight)),
             ("Resize Mode", unit.resizeMode.a1111Name),
         ]
-        if let preprocessor = unit.preprocessor, !unit.pixelPerfect {
-            pairs.append(("Processor Res", String(unit.preprocessorResolution ?? preprocessor.defaultDetectResolution)))
+        if let preprocessor = unit.preprocessor {
+            let resolution = unit.pixelPerfect
+                ? ControlUnit.pixelPerfectResolution(
+                    imageWidth: unit.image.width, imageHeight: unit.image.height, width: width, height: height,
+                    resizeMode: unit.resizeMode)
+                : unit.preprocessorResolution ?? preprocessor.defaultDetectResolution
+            pairs.append(("Processor Res", String(resolution)))
         }
         pairs += [
             ("Guidance Start", format(unit.guidanceStart)),
