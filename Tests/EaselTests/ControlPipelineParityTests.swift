@@ -12,7 +12,11 @@ import Testing
 /// diffusers' pipeline with the extension's soft-injection scales. The bar is PipelineParityTests': at most 1 level
 /// in 255 mean absolute difference.
 @Suite struct ControlPipelineParityTests {
+    /// The bar, in levels of 255. Measured: at most 0.0043 (scale_resized_pndm, 53 of 12288 samples off
+    /// by 1), 0 to 0.0015 elsewhere; the control itself moves these images by 4-25 levels.
     static let meanTolerance = PipelineParityTests.meanTolerance
+    /// `max|a - e| / max|e|` on the final latents. Measured: at most 1.4e-4 (scale_resized_pndm), 2e-6 to 5e-5
+    /// elsewhere.
     static let latentTolerance = PipelineParityTests.latentTolerance
 
     @Test func everyCaseIsTested() throws {
