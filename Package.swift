@@ -3,7 +3,7 @@
 //
 // System libraries (OpenBLAS, libpng, OpenCV) are found through pkg-config; no unsafe flags, so Easel can be
 // used as a dependency. Dependency arrows point one way:
-//   EaselTensor <- EaselCheckpoint, EaselImage <- EaselDiffusion <- Easel; Annotators; Easel, Annotators <- EaselCLI <- easel, Examples.
+//   EaselTensor <- EaselCheckpoint, EaselImage <- EaselDiffusion <- Easel; EaselImage <- Annotators <- Easel (control units' preprocessors); Easel, Annotators <- EaselCLI <- easel, Examples.
 import PackageDescription
 
 let package = Package(
@@ -44,7 +44,10 @@ let package = Package(
             name: "EaselDiffusion", dependencies: ["EaselTensor", "EaselCheckpoint", "EaselImage"],
             resources: [.copy("Resources")]),
 
-        .target(name: "Easel", dependencies: ["EaselDiffusion", "EaselImage", "EaselTensor", "EaselCheckpoint"]),
+        .target(
+            name: "Easel",
+            // AnnotatorCore: a control unit's preprocessor is any `Annotator`.
+            dependencies: ["EaselDiffusion", "EaselImage", "EaselTensor", "EaselCheckpoint", "AnnotatorCore"]),
 
         // MARK: Annotators
         .target(name: "AnnotatorCore", dependencies: ["EaselImage"], path: "Annotators/AnnotatorCore"),
@@ -90,7 +93,10 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EaselTests",
-            dependencies: ["Easel", "EaselDiffusion", "EaselImage", "EaselTensor", "EaselTestSupport"]),
+            dependencies: [
+                "Easel", "EaselDiffusion", "EaselImage", "EaselTensor", "EaselTestSupport", "AnnotatorCore",
+                "CannyAnnotator",
+            ]),
         .testTarget(
             name: "EaselImageTests", dependencies: ["EaselImage", "EaselTestSupport"],
             resources: [.copy("Fixtures")]),

@@ -51,6 +51,9 @@ public struct GenerationParameters: Sendable, Equatable {
         case .cuda: fields.append(("RNG", "NV"))  // A1111's CPU port of the CUDA generator, which PhiloxGenerator equals
         }
         if request.promptSyntax == .plain { fields.append(("Prompt syntax", "plain")) }
+        for (index, unit) in request.controlUnits.enumerated() {
+            fields.append(("ControlNet \(index)", Self.controlNetEntry(unit, width: plan.width, height: plan.height)))
+        }
         self.init(prompt: request.prompt, negativePrompt: request.negativePrompt, fields: fields)
     }
 

@@ -15,6 +15,8 @@ struct GenerationPlan {
     let initImage: Image?
     /// The VAE tiling to encode and decode with; nil: one pass.
     let vaeTiling: VAETiling?
+    /// The control units with their condition maps at `width` x `height`.
+    let controlUnits: [PreparedControlUnit]
 
     /// The largest side accepted: 4096 px is 512 x 512 latents, far beyond what SD 1.x/2.x make sense at,
     /// and low enough that a typo cannot ask for more memory than a machine has.
@@ -40,8 +42,10 @@ struct GenerationPlan {
 
         // The init image, RGB as diffusers' load_image makes it (alpha dropped).
         let source = request.initImage?.droppingAlpha()
-        width = request.width ?? source.map { $0.width - $0.width % factor } ?? model.defaultImageSize.width
-        height = request.height ?? source.map { $0.height - $0.height % factor } ?? model.defaultImageSize.height
+        // Without a size or an init image, diffusers' ControlNet pipelines take the first condition image's.
+        let sizeSource = source ?? request.controlUnits.first?.image
+        width = request.width ?? sizeSource.map { $0.width - $0.width % factor } ?? model.defaultImageSize.width
+        height = request.height ?? sizeSource.map { $0.height - $0.height % factor } ?? model.defaultImageSize.height
         for (name, side) in [("width", width), ("height", height)] {
             guard side >= factor, side <= Self.maximumSide, side % factor == 0 else {
                 throw GenerationError.invalidRequest(
@@ -77,6 +81,12 @@ struct GenerationPlan {
             throw GenerationError.invalidRequest("the Karras schedule is available with euler and dpmpp_2m only, not \(sampler.rawValue)")
         }
         usesGuidance = request.guidanceScale > 1
+
+        var units: [PreparedControlUnit] = []
+        for (index, unit) in request.controlUnits.enumerated() {
+            units.append(try PreparedControlUnit(unit, index: index, width: width, height: height, latentFactor: factor))
+        }
+        controlUnits = units
 
         let tiling = model.vae.defaultTiling
         switch request.vaeTiling {

@@ -4,7 +4,7 @@ import EaselImage
 /// Everything that decides one generated image, as a value: `GenerationRequest(prompt: "a red house")` plus
 /// whatever settings differ from the defaults. With the same model and request, Easel gives the same image, and
 /// (with `.cpu` random numbers and `.plain` prompts) the same image as diffusers' `StableDiffusionPipeline` /
-/// `StableDiffusionImg2ImgPipeline` called with the same settings and `torch.Generator("cpu").manual_seed(seed)`.
+/// `StableDiffusionImg2ImgPipeline` (with control units: their ControlNet versions) called with the same settings and `torch.Generator("cpu").manual_seed(seed)`.
 public struct GenerationRequest: Sendable, Equatable {
     public var prompt: String
     /// What the image should not look like; "" is diffusers' default (the tokens of the empty prompt).
@@ -15,7 +15,8 @@ public struct GenerationRequest: Sendable, Equatable {
     public var steps: Int = 20
     /// Classifier-free guidance scale; at 1 or below the unconditional pass is skipped, as in diffusers.
     public var guidanceScale: Float = 7.5
-    /// Output size in pixels (multiples of 8). Nil: the init image's size, or the model's default (512 for SD 1.x).
+    /// Output size in pixels (multiples of 8). Nil: the init image's size, else the first control unit's image
+    /// size (as diffusers' ControlNet pipeline), else the model's default (512 for SD 1.x); rounded down to 8.
     public var width: Int?
     public var height: Int?
     /// The sampler; nil keeps the model's own scheduler class (`scheduler_config.json`'s `_class_name`), as a
@@ -35,6 +36,10 @@ public struct GenerationRequest: Sendable, Equatable {
     public var strength: Double = 0.75
     /// Whether the VAE works in overlapping tiles (bounded memory for large images).
     public var vaeTiling: VAETilingMode = .automatic
+    /// ControlNet units, applied together (their residuals summed). With an init image this is diffusers'
+    /// `StableDiffusionControlNetImg2ImgPipeline`: structure from the conditions, the rest from the prompt and
+    /// the init image.
+    public var controlUnits: [ControlUnit] = []
 
     public init(prompt: String) {
         self.prompt = prompt

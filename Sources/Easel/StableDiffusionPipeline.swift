@@ -3,8 +3,9 @@ import EaselImage
 import EaselTensor
 import Foundation
 
-/// Text-to-image and image-to-image on one loaded model: diffusers' `StableDiffusionPipeline` and
-/// `StableDiffusionImg2ImgPipeline`, step for step and in the same order of random draws, so that with `.cpu`
+/// Text-to-image and image-to-image on one loaded model, with any number of ControlNet units: diffusers'
+/// `StableDiffusionPipeline` and `StableDiffusionImg2ImgPipeline` (with units, `StableDiffusionControlNetPipeline`
+/// and `StableDiffusionControlNetImg2ImgPipeline`), step for step and in the same order of random draws, so that with `.cpu`
 /// random numbers and `.plain` prompts the image equals diffusers' for the same settings.
 ///
 /// Text-to-image: latents = `randn * init_noise_sigma`, then the denoising loop, then the VAE decode.
@@ -68,7 +69,10 @@ public struct StableDiffusionPipeline: Sendable {
         // rather than inside the loop.
         try model.unet.checkInputs(
             concat(Array(repeating: latents, count: context.shape[0]), axis: 0), encoderHiddenStates: context)
-        let denoiser = GuidedDenoiser(unet: model.unet, context: context, guidanceScale: plan.usesGuidance ? request.guidanceScale : nil)
+        let denoiser = GuidedDenoiser(
+            unet: model.unet, context: context, guidanceScale: plan.usesGuidance ? request.guidanceScale : nil,
+            control: plan.controlUnits)
+        try denoiser.checkControlInputs(latents)
         let clock = ContinuousClock()
         let started = clock.now
         func report(_ step: Int) throws {
@@ -80,8 +84,9 @@ public struct StableDiffusionPipeline: Sendable {
         }
         try report(0)
         for (index, timestep) in timesteps.enumerated() {
-            let noisePrediction = denoiser.predictNoise(
-                scheduler.scaleModelInput(latents, timestep: timestep), timestep: timestep)
+            let noisePrediction = try denoiser.predictNoise(
+                scheduler.scaleModelInput(latents, timestep: timestep), timestep: timestep, step: index,
+                of: timesteps.count)
             latents = scheduler.step(output: noisePrediction, timestep: timestep, sample: latents, random: &random)
             try report(index + 1)
         }
@@ -91,7 +96,8 @@ public struct StableDiffusionPipeline: Sendable {
             planarFloats: decoded.scalars, width: plan.width, height: plan.height, layout: .rgb, range: .minusOneToOne)
         return GenerationResult(
             image: image, latents: latents,
-            parameters: GenerationParameters(request: request, plan: plan, modelName: model.name))
+            parameters: GenerationParameters(request: request, plan: plan, modelName: model.name),
+            controlMaps: plan.controlUnits.map(\.conditionImage))
     }
 }
 
@@ -104,13 +110,17 @@ struct GuidedDenoiser {
     let context: Tensor
     /// nil: no guidance.
     let guidanceScale: Float?
+    /// The request's ControlNet units (`ControlResiduals.swift`); none: the plain UNet.
+    var control: [PreparedControlUnit] = []
 
-    func predictNoise(_ scaledLatents: Tensor, timestep: Float) -> Tensor {
+    /// The guided noise prediction for step `step` of `count` (which decides the control units that act).
+    func predictNoise(_ scaledLatents: Tensor, timestep: Float, step: Int, of count: Int) throws -> Tensor {
+        let residuals = try controlResiduals(scaledLatents, timestep: timestep, step: step, of: count)
         guard let guidanceScale else {
-            return unet(scaledLatents, timestep: timestep, encoderHiddenStates: context)
+            return unet(scaledLatents, timestep: timestep, encoderHiddenStates: context, controlResiduals: residuals)
         }
         let batch = concat([scaledLatents, scaledLatents], axis: 0)
-        let prediction = unet(batch, timestep: timestep, encoderHiddenStates: context)
+        let prediction = unet(batch, timestep: timestep, encoderHiddenStates: context, controlResiduals: residuals)
         let halves = chunk(prediction, count: 2, axis: 0)
         return halves[0] + guidanceScale * (halves[1] - halves[0])
     }

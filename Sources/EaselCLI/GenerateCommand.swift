@@ -5,7 +5,7 @@ import EaselImage
 import Foundation
 
 /// `easel generate --model PATH --prompt TEXT --output OUT.png`: text-to-image, or image-to-image with
-/// `--init-image` and `--strength`. The PNG carries the settings as an A1111 `parameters` text chunk.
+/// `--init-image` and `--strength`, under any number of `--control` units (`ControlSpec`). The PNG carries the settings as an A1111 `parameters` text chunk.
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
@@ -36,10 +36,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Classifier-free guidance scale (1 turns guidance off).")
     var cfgScale: Float = 7.5
 
-    @Option(help: "Image width, a multiple of 8 (default: the init image's, or the model's 512).")
+    @Option(help: "Image width, a multiple of 8 (default: the init image's, else the first --control image's, else the model's 512).")
     var width: Int?
 
-    @Option(help: "Image height, a multiple of 8 (default: the init image's, or the model's 512).")
+    @Option(help: "Image height, a multiple of 8 (default: the init image's, else the first --control image's, else the model's 512).")
     var height: Int?
 
     @Option(help: "Sampler: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: ", ")) (default: the model's own scheduler).")
@@ -66,6 +66,13 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "VAE in tiles: auto (above 1024 px for SD 1.x), on (diffusers' enable_tiling: above 512 px) or off.")
     var vaeTiling: VAETilingMode = .automatic
 
+    @Option(
+        name: .customLong("control"),
+        help: ArgumentHelp(
+            "A ControlNet unit (repeatable): model=PATH,image=PATH[,preprocessor=canny|scribble][,weight=X][,start=X][,end=X][,mode=balanced|prompt|control][,resize=just|crop|fill].",
+            discussion: "model: a diffusers ControlNet folder or a v1.1 .safetensors file; image: the condition map, or the raw picture with a preprocessor; weight (default 1), start/end (fractions of the steps, default 0 and 1), mode (A1111's control modes, or guess for diffusers' guess mode) and resize (default crop, A1111's; just is diffusers')."))
+    var control: [String] = []
+
     @Option(help: "Weight variant to read from a diffusers folder (e.g. fp16).")
     var variant: String?
 
@@ -91,6 +98,7 @@ struct GenerateCommand: ParsableCommand {
         if schedule == .karras, let sampler, !sampler.supportsKarras {
             throw ValidationError("--schedule karras works with euler and dpmpp_2m, not \(sampler.rawValue)")
         }
+        for spec in control { _ = try ControlSpec(parsing: spec) }
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
         if ext != "png" { throw ValidationError("--output must be a .png file, got '\(output)'") }
     }
@@ -112,6 +120,15 @@ struct GenerateCommand: ParsableCommand {
         if let initImage {
             request.initImage = try Image.load(from: URL(fileURLWithPath: initImage))
             request.strength = strength ?? 0.75
+        }
+        // Each ControlNet path is loaded once, however many units name it.
+        var nets: [String: LoadedControlNet] = [:]
+        for text in control {
+            let spec = try ControlSpec(parsing: text)
+            let image = try Image.load(from: URL(fileURLWithPath: spec.image))
+            let net = try nets[spec.model] ?? LoadedControlNet(contentsOf: URL(fileURLWithPath: spec.model))
+            nets[spec.model] = net
+            request.controlUnits.append(spec.makeUnit(net: net, image: image))
         }
         return request
     }

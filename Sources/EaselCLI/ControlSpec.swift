@@ -1,0 +1,96 @@
+import AnnotatorCore
+import ArgumentParser
+import CannyAnnotator
+import Easel
+import EaselImage
+import ScribbleAnnotator
+import Foundation
+
+/// One `--control model=PATH,image=PATH[,preprocessor=canny|scribble][,weight=X][,start=X][,end=X]
+/// [,mode=balanced|prompt|control][,resize=just|crop|fill]` value (DESIGN.md's contract), checked as a usage
+/// matter: an unknown key, a value that is not a number, start > end or a missing model or image is a
+/// `ValidationError` (exit 2); the files are read later (exit 1 when they cannot be).
+struct ControlSpec: Equatable {
+    var model: String
+    var image: String
+    var preprocessor: Preprocessor?
+    var weight: Float = 1
+    var start: Double = 0
+    var end: Double = 1
+    var mode: ControlMode = .balanced
+    var resize: ResizeMode = .cropAndResize
+
+    enum Preprocessor: String, CaseIterable {
+        case canny, scribble
+
+        /// The annotator with `easel annotate`'s defaults.
+        func makeAnnotator() -> any Annotator {
+            switch self {
+            case .canny: CannyAnnotator(low: 100, high: 200)
+            case .scribble: ScribbleAnnotator(polarity: .automatic)
+            }
+        }
+    }
+
+    static let keys = ["model", "image", "preprocessor", "weight", "start", "end", "mode", "resize"]
+    static let modes: [String: ControlMode] = [
+        "balanced": .balanced, "prompt": .promptMoreImportant, "control": .controlNetMoreImportant, "guess": .guess,
+    ]
+    static let resizeModes: [String: ResizeMode] = ["just": .justResize, "crop": .cropAndResize, "fill": .resizeAndFill]
+
+    init(parsing text: String) throws {
+        func fail(_ message: String) -> ValidationError { ValidationError("--control '\(text)': \(message)") }
+        var values: [String: String] = [:]
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else { throw fail("'\(item)' is not key=value") }
+            let key = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+            guard Self.keys.contains(key) else {
+                throw fail("unknown key '\(key)' (keys: \(Self.keys.joined(separator: ", ")))")
+            }
+            guard values[key] == nil else { throw fail("'\(key)' given twice") }
+            values[key] = String(parts[1])
+        }
+        guard let model = values["model"], !model.isEmpty else { throw fail("model=PATH is required") }
+        guard let image = values["image"], !image.isEmpty else { throw fail("image=PATH is required") }
+        self.model = model
+        self.image = image
+        if let name = values["preprocessor"], name != "none" {
+            guard let preprocessor = Preprocessor(rawValue: name) else {
+                throw fail("unknown preprocessor '\(name)' (none, \(Preprocessor.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            self.preprocessor = preprocessor
+        }
+        func number(_ key: String) throws -> Double? {
+            guard let value = values[key] else { return nil }
+            guard let number = Double(value), number.isFinite else { throw fail("\(key) must be a number, got '\(value)'") }
+            return number
+        }
+        if let weight = try number("weight") { self.weight = Float(weight) }
+        start = try number("start") ?? 0
+        end = try number("end") ?? 1
+        guard start >= 0, end <= 1, start <= end else {
+            throw fail("start and end must satisfy 0 <= start <= end <= 1, got \(start) and \(end)")
+        }
+        if let name = values["mode"] {
+            guard let mode = Self.modes[name] else { throw fail("unknown mode '\(name)' (balanced, prompt, control, guess)") }
+            self.mode = mode
+        }
+        if let name = values["resize"] {
+            guard let resize = Self.resizeModes[name] else { throw fail("unknown resize '\(name)' (just, crop, fill)") }
+            self.resize = resize
+        }
+    }
+
+    /// The unit, with its condition image read from `image` and `net` already loaded.
+    func makeUnit(net: LoadedControlNet, image: Image) -> ControlUnit {
+        var unit = ControlUnit(controlNet: net, image: image)
+        unit.preprocessor = preprocessor?.makeAnnotator()
+        unit.weight = weight
+        unit.guidanceStart = start
+        unit.guidanceEnd = end
+        unit.controlMode = mode
+        unit.resizeMode = resize
+        return unit
+    }
+}
