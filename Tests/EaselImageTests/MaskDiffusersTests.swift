@@ -1,0 +1,32 @@
+import EaselImage
+import EaselTestSupport
+import Testing
+
+/// StableDiffusionInpaintPipeline's image, mask, masked image and latent mask, bit for bit against diffusers.
+@Suite struct MaskDiffusersTests {
+    @Test func inputsEqualDiffusers() throws {
+        let m = try MaskFixtures.manifest()
+        let photo = try MaskFixtures.image(m.photo)
+        let mask = try MaskFixtures.mask(m.fill[0].mask)
+        for c in m.diffusers {
+            let crop = c.crop.map { PixelRegion($0) }
+            if let crop {
+                #expect(try mask.inpaintCropRegion(padding: 4, processingWidth: c.width, processingHeight: c.height) == crop)
+            }
+            let inputs = try DiffusersInpaintInputs(image: photo, mask: mask, width: c.width, height: c.height, crop: crop)
+            let label = "\(c.width)x\(c.height) crop \(String(describing: crop))"
+            #expect(sameBits(inputs.image, try MaskFixtures.floats(c.image)), "image \(label)")
+            #expect(sameBits(inputs.mask, try MaskFixtures.floats(c.mask)), "mask \(label)")
+            #expect(sameBits(inputs.maskedImage, try MaskFixtures.floats(c.masked_image)), "masked image \(label)")
+            #expect(sameBits(inputs.latentMask, try MaskFixtures.floats(c.latent_mask)), "latent mask \(label)")
+            #expect(inputs.latentWidth == c.width / 8 && inputs.latentHeight == c.height / 8)
+        }
+    }
+
+    @Test func sizeMustDivideByEight() throws {
+        let image = try Image(width: 16, height: 16, layout: .rgb)
+        let mask = try Mask(width: 16, height: 16)
+        #expect(throws: ImageError.self) { try DiffusersInpaintInputs(image: image, mask: mask, width: 20, height: 16) }
+        #expect(throws: ImageError.self) { try DiffusersInpaintInputs(image: image, mask: mask, width: 0, height: 16) }
+    }
+}
