@@ -51,6 +51,12 @@ struct MaskManifest: Decodable {
         let edge: String; let mirror: String; let noise: String; let gray: String
     }
 
+    struct A1111Init: Decodable {
+        let name: String; let source: String; let width: Int; let height: Int; let blur_x: Int; let blur_y: Int
+        let invert: Bool; let fill: Int; let padding: Int?; let resize_mode: Int; let region: [Int]?
+        let image: String; let mask: String; let overlay: String; let latmask: String; let finished: String
+    }
+
     let photo: String
     let mask: String
     let rgba_alpha: String
@@ -67,6 +73,7 @@ struct MaskManifest: Decodable {
     let diffusers: [Diffusers]
     let canvas_source: String
     let canvas: Canvas
+    let a1111_init: [A1111Init]
 }
 
 extension PixelRegion {

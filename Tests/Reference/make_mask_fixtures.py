@@ -265,6 +265,87 @@ for width, height, pad in [(48, 40, None), (64, 48, None), (56, 40, 4)]:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# A1111's StableDiffusionProcessingImg2Img.init for one init image, restated in its order (mask handling,
+# flatten, resize, overlay, crop, fill, latmask), and apply_overlay after decoding.
+def a1111_resize_image(mode, im, width, height):
+    """images.resize_image(mode, im, width, height) without an upscaler (diffusers' resize has the same code)."""
+    if mode == 0:
+        return im.resize((width, height), resample=Image.Resampling.LANCZOS)
+    processor = VaeImageProcessor()
+    return processor._resize_and_crop(im, width, height) if mode == 1 else processor._resize_and_fill(im, width, height)
+
+
+def a1111_flatten(img, bgcolor="#ffffff"):
+    if img.mode == "RGBA":
+        background = Image.new("RGBA", img.size, bgcolor)
+        background.alpha_composite(img)
+        img = background
+    return img.convert("RGB")
+
+
+def a1111_init(img, image_mask, width, height, blur_x, blur_y, invert, inpainting_fill, full_res, padding,
+               resize_mode, mask_round=True):
+    if invert:
+        image_mask = ImageOps.invert(image_mask)
+    image_mask = a1111_mask_blur(image_mask, blur_x, blur_y)
+    crop_region, paste_to = None, None
+    if full_res:
+        mask_for_overlay = image_mask
+        mask = image_mask.convert("L")
+        crop_region = a1111_get_crop_region_v2(mask, padding)
+        crop_region = a1111_expand_crop_region(crop_region, width, height, mask.width, mask.height)
+        x1, y1, x2, y2 = crop_region
+        mask = mask.crop(crop_region)
+        image_mask = a1111_resize_image(2, mask, width, height)
+        paste_to = (x1, y1, x2 - x1, y2 - y1)
+    else:
+        image_mask = a1111_resize_image(resize_mode, image_mask, width, height)
+        np_mask = np.array(image_mask)
+        np_mask = np.clip((np_mask.astype(np.float32)) * 2, 0, 255).astype(np.uint8)
+        mask_for_overlay = Image.fromarray(np_mask)
+    latent_mask = image_mask
+    image = a1111_flatten(img)
+    if crop_region is None:
+        image = a1111_resize_image(resize_mode, image, width, height)
+    if mask_for_overlay.size != (image.width, image.height):
+        mask_for_overlay = a1111_resize_image(resize_mode, mask_for_overlay, image.width, image.height)
+    overlay = a1111_overlay(image, mask_for_overlay)
+    if crop_region is not None:
+        image = image.crop(crop_region)
+        image = a1111_resize_image(2, image, width, height)
+    if inpainting_fill != 1:
+        image = a1111_fill(image, latent_mask)
+    latmask = a1111_latmask(latent_mask, width // 8, height // 8, mask_round)
+    return image, latent_mask.convert("L"), overlay, paste_to, latmask
+
+
+rgba_photo = Image.fromarray(np.dstack([np.array(photo), np.where(np.arange(W)[None, :] < 8, 90, 255)
+                                        .astype(np.uint8).repeat(H, axis=0)]))
+manifest["rgba_photo"] = save_png(rgba_photo, "rgba_photo.png")
+manifest["a1111_init"] = []
+for name, init_img, w, h, bx, by, invert, fill, full_res, pad, mode in [
+        ("whole_fill", photo, 48, 40, 4, 4, False, 0, False, 0, 0),
+        ("masked_fill", photo, 32, 32, 3, 3, False, 0, True, 6, 0),
+        ("masked_invert", photo, 40, 24, 2, 5, True, 1, True, 4, 0),
+        ("whole_crop_rgba", rgba_photo, 48, 48, 0, 0, False, 3, False, 0, 1),
+        ("whole_fillmode", photo, 64, 40, 4, 0, False, 0, False, 0, 2),
+        ("masked_tight", photo, 16, 16, 0, 0, False, 2, True, 0, 0)]:
+    image, processed_mask, overlay, paste_to, latmask = a1111_init(
+        init_img, mask, w, h, bx, by, invert, fill, full_res, pad, mode)
+    fake = Image.fromarray(((np.arange(w * h * 3).reshape(h, w, 3) * 7) % 256).astype(np.uint8))
+    region = [paste_to[0], paste_to[1], paste_to[0] + paste_to[2], paste_to[1] + paste_to[3]] if paste_to else None
+    manifest["a1111_init"].append({
+        "name": name, "source": manifest["rgba_photo"] if init_img is rgba_photo else manifest["photo"],
+        "width": w, "height": h, "blur_x": bx, "blur_y": by, "invert": invert, "fill": fill,
+        "padding": pad if full_res else None, "resize_mode": mode, "region": region,
+        "image": save_png(image, f"init_{name}_image.png"),
+        "mask": save_png(processed_mask, f"init_{name}_mask.png"),
+        "overlay": save_png(overlay, f"init_{name}_overlay.png"),
+        "latmask": save_f32(latmask, f"init_{name}_latmask.f32"),
+        "finished": save_png(a1111_apply_overlay(fake, paste_to, overlay), f"init_{name}_finished.png")})
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Outpainting canvas: a 13x9 crop grown by (5, 3, 20, 2) (the right pad wider than the image).
 def splitmix64_bytes(seed, count):
     state, out, mask64 = seed, [], (1 << 64) - 1

@@ -6,10 +6,12 @@ public enum MaskedContent: String, Sendable, CaseIterable {
     case fill
     /// 1, "original": the image is encoded as it is.
     case original
-    /// 2, "latent noise": after encoding, `init_latent = init_latent * (1 - m) + randn(seed) * m`
+    /// 2, "latent noise": the image is filled as for `fill` (A1111 fills for every choice but original), and
+    /// after encoding `init_latent = init_latent * (1 - m) + randn(seed) * m`
     /// (A1111 draws the noise with the image seed, `create_random_tensors`).
     case latentNoise = "latent-noise"
-    /// 3, "latent nothing": after encoding, `init_latent = init_latent * (1 - m)` (zeros where repainted).
+    /// 3, "latent nothing": filled as for `fill`, and after encoding `init_latent = init_latent * (1 - m)`
+    /// (zeros where repainted).
     case latentNothing = "latent-nothing"
 
     /// A1111's index (`inpainting_fill`).
