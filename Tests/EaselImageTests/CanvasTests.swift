@@ -50,6 +50,15 @@ import Testing
         #expect(hard.mask.values.allSatisfy { $0 == 0 || $0 == 255 })
     }
 
+    @Test func optionNames() {
+        #expect(CanvasFill(name: "edge") == .edge && CanvasFill(name: "mirror") == .mirror)
+        #expect(CanvasFill(name: "noise", seed: 9) == .noise(seed: 9) && CanvasFill(name: "gray") == .gray)
+        #expect(CanvasFill(name: "blue") == nil)
+        #expect(InpaintArea(name: "whole") == .wholePicture && InpaintArea(name: "masked", padding: 8) == .onlyMasked(padding: 8))
+        #expect(InpaintArea(name: "all") == nil)
+        #expect(MaskedContent(rawValue: "latent-noise") == .latentNoise && MaskedContent(rawValue: "fill") == .fill)
+    }
+
     @Test func badExtensionsAreClearErrors() throws {
         let source = try Image(width: 10, height: 8, layout: .rgb)
         #expect(throws: ImageError.self) { try source.extended(left: -1, top: 0, right: 0, bottom: 0, fill: .edge) }

@@ -23,6 +23,26 @@ import Testing
         }
     }
 
+    /// diffusers' paste-back for `padding_mask_crop` (`VaeImageProcessor.apply_overlay` with `crop_coords`)
+    /// equals `InpaintOverlay` with the crop region: exact.
+    @Test func pasteBackEqualsDiffusers() throws {
+        let m = try MaskFixtures.manifest()
+        let overlay = try InpaintOverlay(original: MaskFixtures.image(m.photo), mask: MaskFixtures.mask(m.fill[0].mask))
+        let pasted = try overlay.applied(to: MaskFixtures.image(m.diffusers_overlay.generated),
+                                         region: PixelRegion(m.diffusers_overlay.crop))
+        let expected = try MaskFixtures.image(m.diffusers_overlay.expected)
+        #expect(pasted == expected, "\(differenceText(pasted, expected))")
+    }
+
+    /// The ControlNet v1.1 inpaint condition (masked pixels -1): exact.
+    @Test func controlNetInpaintCondition() throws {
+        let m = try MaskFixtures.manifest()
+        let photo = try MaskFixtures.image(m.photo)
+        let condition = try photo.controlNetInpaintCondition(mask: MaskFixtures.mask(m.fill[0].mask))
+        #expect(sameBits(condition, try MaskFixtures.floats(m.controlnet_inpaint)))
+        #expect(throws: ImageError.self) { try photo.controlNetInpaintCondition(mask: Mask(width: 2, height: 2)) }
+    }
+
     @Test func sizeMustDivideByEight() throws {
         let image = try Image(width: 16, height: 16, layout: .rgb)
         let mask = try Mask(width: 16, height: 16)

@@ -74,6 +74,9 @@ struct MaskManifest: Decodable {
     let canvas_source: String
     let canvas: Canvas
     let a1111_init: [A1111Init]
+    struct DiffusersOverlay: Decodable { let crop: [Int]; let generated: String; let expected: String }
+    let diffusers_overlay: DiffusersOverlay
+    let controlnet_inpaint: String
 }
 
 extension PixelRegion {

@@ -264,6 +264,21 @@ for width, height, pad in [(48, 40, None), (64, 48, None), (56, 40, 4)]:
         "latent_mask": save_f32(latent.numpy(), f"diffusers_{tag}_latent_mask.f32")})
 
 
+# diffusers' own paste-back for padding_mask_crop (VaeImageProcessor.apply_overlay with crop_coords), which
+# Easel's InpaintOverlay must equal; the original mask, the crop region of the 56x40 case, a 56x40 "output".
+crop56 = manifest["diffusers"][2]["crop"]
+output56 = Image.fromarray(((np.arange(40 * 56 * 3).reshape(40, 56, 3) * 5) % 256).astype(np.uint8))
+manifest["diffusers_overlay"] = {
+    "crop": crop56, "generated": save_png(output56, "diffusers_generated_56x40.png"),
+    "expected": save_png(image_processor.apply_overlay(blurred4, photo, output56, tuple(crop56)),
+                         "diffusers_overlay_56x40.png")}
+
+# ControlNet v1.1 inpaint condition (diffusers docs' make_inpaint_condition / the model card): masked -1.
+condition = np.array(photo.convert("RGB")).astype(np.float32) / 255.0
+condition[np.array(blurred4.convert("L")).astype(np.float32) / 255.0 > 0.5] = -1.0
+manifest["controlnet_inpaint"] = save_f32(condition.transpose(2, 0, 1), "controlnet_inpaint.f32")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # A1111's StableDiffusionProcessingImg2Img.init for one init image, restated in its order (mask handling,
 # flatten, resize, overlay, crop, fill, latmask), and apply_overlay after decoding.
