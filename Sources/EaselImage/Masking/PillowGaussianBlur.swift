@@ -19,24 +19,40 @@ enum PillowGaussianBlur {
         let box = boxRadius(sigma: radius)
         guard box != 0 else { return pixels }  // ImagingBoxBlur copies when both radii are 0
         var output = pixels
-        for _ in 0..<3 {
-            for y in 0..<height {
-                boxBlurLine(&output, start: y * width * channels, step: channels, count: width,
-                            channels: channels, radius: box)
-            }
-        }
-        for _ in 0..<3 {
-            for x in 0..<width {
-                boxBlurLine(&output, start: x * channels, step: width * channels, count: height,
-                            channels: channels, radius: box)
+        let longest = max(width, height)
+        var line = [UInt32](repeating: 0, count: longest)
+        var lineOut = [UInt32](repeating: 0, count: longest)
+        output.withUnsafeMutableBufferPointer { image in
+            line.withUnsafeMutableBufferPointer { line in
+                lineOut.withUnsafeMutableBufferPointer { lineOut in
+                    // Three horizontal passes, then three vertical ones (Pillow transposes and blurs rows).
+                    for _ in 0..<3 {
+                        for y in 0..<height {
+                            for channel in 0..<channels {
+                                boxBlurLine(image, start: y * width * channels + channel, step: channels,
+                                            count: width, radius: box, line: line, lineOut: lineOut)
+                            }
+                        }
+                    }
+                    for _ in 0..<3 {
+                        for x in 0..<width {
+                            for channel in 0..<channels {
+                                boxBlurLine(image, start: x * channels + channel, step: width * channels,
+                                            count: height, radius: box, line: line, lineOut: lineOut)
+                            }
+                        }
+                    }
+                }
             }
         }
         return output
     }
 
-    /// `ImagingLineBoxBlur8/32` on one line of `count` pixels, `step` bytes apart, in place.
-    private static func boxBlurLine(_ pixels: inout [UInt8], start: Int, step: Int, count: Int, channels: Int,
-                                    radius floatRadius: Float) {
+    /// `ImagingLineBoxBlur8/32` on one channel of one line of `count` samples, `step` bytes apart, in place
+    /// (`line` and `lineOut` are scratch space of at least `count`).
+    private static func boxBlurLine(_ pixels: UnsafeMutableBufferPointer<UInt8>, start: Int, step: Int, count: Int,
+                                    radius floatRadius: Float, line: UnsafeMutableBufferPointer<UInt32>,
+                                    lineOut: UnsafeMutableBufferPointer<UInt32>) {
         let radius = Int(floatRadius)
         // (UINT32)(1 << 24) / (floatRadius * 2 + 1): a float division, truncated to UINT32.
         let ww = UInt32(Float(UInt32(1 << 24)) / (floatRadius * 2 + 1))
@@ -44,33 +60,29 @@ enum PillowGaussianBlur {
         let lastX = count - 1
         let edgeA = min(radius + 1, count)
         let edgeB = max(count - radius - 1, 0)
-        var line = [UInt32](repeating: 0, count: count)
-        var lineOut = [UInt8](repeating: 0, count: count)
-        for channel in 0..<channels {
-            for x in 0..<count { line[x] = UInt32(pixels[start + x * step + channel]) }
-            var acc = line[0] &* UInt32(radius + 1)
-            if edgeA > 1 { for x in 0..<(edgeA - 1) { acc &+= line[x] } }
-            acc &+= line[lastX] &* UInt32(radius - edgeA + 1)
-            @inline(__always) func move(_ subtract: Int, _ add: Int) { acc = acc &+ line[add] &- line[subtract] }
-            @inline(__always) func save(_ x: Int, _ left: Int, _ right: Int) {
-                let bulk = acc &* ww &+ (line[left] &+ line[right]) &* fw
-                lineOut[x] = UInt8(truncatingIfNeeded: (bulk &+ (1 << 23)) >> 24)
-            }
-            if edgeA <= edgeB {
-                for x in 0..<edgeA { move(0, x + radius); save(x, 0, x + radius + 1) }
-                for x in edgeA..<max(edgeA, edgeB) {
-                    move(x - radius - 1, x + radius); save(x, x - radius - 1, x + radius + 1)
-                }
-                for x in edgeB...lastX { move(x - radius - 1, lastX); save(x, x - radius - 1, lastX) }
-            } else {
-                for x in 0..<edgeB { move(0, x + radius); save(x, 0, x + radius + 1) }
-                for x in edgeB..<edgeA { move(0, lastX); save(x, 0, lastX) }
-                if edgeA <= lastX {
-                    for x in edgeA...lastX { move(x - radius - 1, lastX); save(x, x - radius - 1, lastX) }
-                }
-            }
-            for x in 0..<count { pixels[start + x * step + channel] = lineOut[x] }
+        for x in 0..<count { line[x] = UInt32(pixels[start + x * step]) }
+        // The running sum over the window; UINT32 wrap-around as in C (differences may be negative).
+        var acc = line[0] &* UInt32(radius + 1)
+        if edgeA > 1 { for x in 0..<(edgeA - 1) { acc &+= line[x] } }
+        acc &+= line[lastX] &* UInt32(radius - edgeA + 1)
+        // One output: MOVE_ACC(subtract, add), then ADD_FAR(left, right) and SAVE.
+        var x = 0
+        func advance(_ subtract: Int, _ add: Int, _ left: Int, _ right: Int) {
+            acc = acc &+ line[add] &- line[subtract]
+            let bulk = acc &* ww &+ (line[left] &+ line[right]) &* fw
+            lineOut[x] = (bulk &+ (1 << 23)) >> 24
+            x += 1
         }
+        if edgeA <= edgeB {
+            while x < edgeA { advance(0, x + radius, 0, x + radius + 1) }
+            while x < edgeB { advance(x - radius - 1, x + radius, x - radius - 1, x + radius + 1) }
+            while x <= lastX { advance(x - radius - 1, lastX, x - radius - 1, lastX) }
+        } else {
+            while x < edgeB { advance(0, x + radius, 0, x + radius + 1) }
+            while x < edgeA { advance(0, lastX, 0, lastX) }
+            while x <= lastX { advance(x - radius - 1, lastX, x - radius - 1, lastX) }
+        }
+        for x in 0..<count { pixels[start + x * step] = UInt8(truncatingIfNeeded: lineOut[x]) }
     }
 }
 
