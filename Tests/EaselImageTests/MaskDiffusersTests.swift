@@ -43,6 +43,24 @@ import Testing
         #expect(throws: ImageError.self) { try photo.controlNetInpaintCondition(mask: Mask(width: 2, height: 2)) }
     }
 
+    /// `VaeImageProcessor.blur(mask, 4)` (Pillow's GaussianBlur on a gray image): exact.
+    @Test func blurEqualsDiffusers() throws {
+        let m = try MaskFixtures.manifest()
+        let blurred = try MaskFixtures.mask(m.mask).pillowGaussianBlurred(radius: 4)
+        let expected = try MaskFixtures.mask(m.diffusers_blur)
+        #expect(blurred == expected, "\(differenceText(blurred.image, expected.image))")
+    }
+
+    /// The mask alone (`mask_processor` / `IPAdapterMaskProcessor.preprocess`) is the inputs' mask.
+    @Test func maskPreprocessingAlone() throws {
+        let m = try MaskFixtures.manifest()
+        let mask = try MaskFixtures.mask(m.fill[0].mask)
+        for c in m.diffusers {
+            let values = try mask.diffusersProcessed(width: c.width, height: c.height, crop: c.crop.map { PixelRegion($0) })
+            #expect(sameBits(values, try MaskFixtures.floats(c.mask)))
+        }
+    }
+
     @Test func sizeMustDivideByEight() throws {
         let image = try Image(width: 16, height: 16, layout: .rgb)
         let mask = try Mask(width: 16, height: 16)

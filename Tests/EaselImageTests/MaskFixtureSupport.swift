@@ -77,6 +77,7 @@ struct MaskManifest: Decodable {
     struct DiffusersOverlay: Decodable { let crop: [Int]; let generated: String; let expected: String }
     let diffusers_overlay: DiffusersOverlay
     let controlnet_inpaint: String
+    let diffusers_blur: String
 }
 
 extension PixelRegion {

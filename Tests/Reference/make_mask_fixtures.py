@@ -192,6 +192,9 @@ for radius in [0, 1, 2, 3.5, 16, 64]:
     out = rgba_image.filter(ImageFilter.GaussianBlur(radius))
     manifest["pillow_blur"].append({"radius": radius, "expected": save_png(out, f"pillow_blur_{radius}.png")})
 
+# diffusers' VaeImageProcessor.blur (Pillow GaussianBlur on the L mask; 4 is its default blur_factor).
+manifest["diffusers_blur"] = save_png(VaeImageProcessor.blur(mask, 4), "diffusers_blur_4.png")
+
 # Masked content fill, with the blurred mask (A1111 passes latent_mask = the blurred mask) and a hard one.
 blurred4 = a1111_mask_blur(mask, 4, 4)
 manifest["fill"] = [

@@ -39,20 +39,13 @@ public struct DiffusersInpaintInputs: Equatable, Sendable {
                 "inpainting needs a size divisible by \(vaeScaleFactor), got \(width)x\(height)")
         }
         let rgb = image.layout == .rgb ? image : (image.layout == .rgba ? image.droppingAlpha() : image.converted(to: .rgb))
-        var sourceImage = rgb
-        var sourceMask = mask.image
-        if let crop {
-            sourceImage = try sourceImage.cropped(to: crop)
-            sourceMask = try sourceMask.cropped(to: crop)
-        }
-        let mode: ResizeMode = crop == nil ? .justResize : .resizeAndFill
-        let resizedImage = try Self.resize(sourceImage, width, height, mode)
-        let resizedMask = try Self.resize(sourceMask, width, height, mode)
+        let sourceImage = try crop.map { try rgb.cropped(to: $0) } ?? rgb
+        let resizedImage = try diffusersResized(sourceImage, width, height, cropped: crop != nil)
+        let maskValues = try mask.diffusersProcessed(width: width, height: height, crop: crop)
 
         self.width = width
         self.height = height
         self.image = resizedImage.planarFloats(range: .minusOneToOne)
-        let maskValues = resizedMask.planarFloats(range: .zeroToOne).map { $0 < 0.5 ? Float(0) : 1 }
         self.mask = maskValues
         let planeSize = width * height
         var masked = self.image
@@ -66,12 +59,25 @@ public struct DiffusersInpaintInputs: Equatable, Sendable {
         latentMask = nearestInterpolated(maskValues, width: width, height: height,
                                          toWidth: latentWidth, height: latentHeight)
     }
+}
 
-    /// `VaeImageProcessor.resize` for a PIL image: "default" is a Lanczos resize, a copy at the same size.
-    private static func resize(_ image: Image, _ width: Int, _ height: Int, _ mode: ResizeMode) throws -> Image {
-        if mode == .justResize, image.width == width, image.height == height { return image }
-        return try image.resized(width: width, height: height, mode: mode)
+extension Mask {
+    /// diffusers' mask preprocessing (`VaeImageProcessor(do_normalize=False, do_binarize=True,
+    /// do_convert_grayscale=True).preprocess(mask, height, width)`, the inpaint pipelines' `mask_processor` and
+    /// `IPAdapterMaskProcessor`): cut to `crop` if given, Lanczos-resized ("fill" mode with a crop), `x / 255`,
+    /// then 0 below 0.5 and 1 from 0.5 up. One plane of `width` x `height` floats.
+    public func diffusersProcessed(width: Int, height: Int, crop: PixelRegion? = nil) throws -> [Float] {
+        let source = try crop.map { try image.cropped(to: $0) } ?? image
+        let resized = try diffusersResized(source, width, height, cropped: crop != nil)
+        return resized.planarFloats(range: .zeroToOne).map { $0 < 0.5 ? 0 : 1 }
     }
+}
+
+/// `VaeImageProcessor.resize` of a PIL image: "default" is a Lanczos resize (a copy at the same size), "fill"
+/// (used with a crop) is A1111's resize and fill.
+private func diffusersResized(_ image: Image, _ width: Int, _ height: Int, cropped: Bool) throws -> Image {
+    if !cropped, image.width == width, image.height == height { return image }
+    return try image.resized(width: width, height: height, mode: cropped ? .resizeAndFill : .justResize)
 }
 
 /// `torch.nn.functional.interpolate(x, size=(toHeight, toWidth))` (mode "nearest") of one plane: source index
