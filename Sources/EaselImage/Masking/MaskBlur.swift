@@ -7,7 +7,7 @@ extension Mask {
     /// `sigma = blur` and kernel length `2 * int(2.5 * blur + 0.5) + 1`:
     /// `cv2.GaussianBlur(mask, (k, 1), blur_x)` then `cv2.GaussianBlur(mask, (1, k), blur_y)` (reflect-101
     /// border, OpenCV's fixed-point 8-bit path). A blur of 0 skips that direction. (Older A1111 used PIL's
-    /// `GaussianBlur`, a box-blur approximation; it changed to this in 1.3.)
+    /// `GaussianBlur`, a box-blur approximation; this is the code of A1111 master, checked for 1.10.)
     public func blurred(x blurX: Int, y blurY: Int) throws -> Mask {
         guard (0...Self.maximumBlur).contains(blurX), (0...Self.maximumBlur).contains(blurY) else {
             throw ImageError.invalidArgument(
