@@ -6,8 +6,8 @@ import Foundation
 /// (tokenizer, CLIP text encoder, UNet, VAE and the scheduler's configuration).
 ///
 /// Read from a diffusers pipeline folder (`model_index.json` with `tokenizer/ text_encoder/ unet/ vae/ scheduler/`,
-/// each network built from its `config.json`), or from a single LDM-layout `.safetensors` file as A1111 users have
-/// them, whose networks are built from their tensor shapes (`LDMSingleFile`), with CLIP's vocabulary shipped in
+/// each network built from its `config.json`), or from a single LDM-layout checkpoint as A1111 users have them
+/// (`.safetensors`, or a PyTorch `.ckpt`/`.pth` read by the restricted pickle reader), whose networks are built from their tensor shapes (`LDMSingleFile`), with CLIP's vocabulary shipped in
 /// Easel and the SD 1.x scheduler configuration.
 public struct StableDiffusionModel: Sendable {
     public var tokenizer: CLIPTokenizer
@@ -30,7 +30,7 @@ public struct StableDiffusionModel: Sendable {
         self.name = name
     }
 
-    /// Loads the model at `url`: a diffusers pipeline folder or a single `.safetensors` checkpoint.
+    /// Loads the model at `url`: a diffusers pipeline folder or a single checkpoint (`.safetensors`, `.ckpt`).
     /// - Parameters:
     ///   - variant: the diffusers weight variant to read from a folder (e.g. "fp16"); nil reads the default
     ///     files, or the only variant present.
@@ -55,7 +55,7 @@ public struct StableDiffusionModel: Sendable {
                 path: url.path,
                 reason: "a Stable Diffusion folder needs a model_index.json with tokenizer/, text_encoder/, unet/, vae/ and scheduler/")
         }
-        try self.init(
+        self.init(
             tokenizer: try CLIPTokenizer(contentsOf: url.appendingPathComponent("tokenizer")),
             textEncoder: try CLIPTextModel(contentsOf: url, variant: variant),
             unet: try UNet2DConditionModel(contentsOf: url, variant: variant),
@@ -90,7 +90,7 @@ public struct StableDiffusionModel: Sendable {
             func config<T: Decodable>(_ type: T.Type, _ component: String, _ file: String = "config.json") throws -> T {
                 try ConfigFile.decode(type, from: folder.appendingPathComponent(component).appendingPathComponent(file))
             }
-            try self.init(
+            self.init(
                 tokenizer: try CLIPTokenizer(contentsOf: folder.appendingPathComponent("tokenizer")),
                 textEncoder: try CLIPTextModel(config: config(CLIPTextConfig.self, "text_encoder"), weights: text.weights),
                 unet: try UNet2DConditionModel(config: config(UNet2DConditionConfig.self, "unet"), weights: unet.weights),
@@ -98,7 +98,7 @@ public struct StableDiffusionModel: Sendable {
                 schedulerConfig: try config(SchedulerConfig.self, "scheduler", "scheduler_config.json"),
                 name: name)
         } else {
-            try self.init(
+            self.init(
                 tokenizer: try CLIPTokenizer.bundled(),
                 textEncoder: try CLIPTextModel(
                     config: CLIPTextConfig(inferringFrom: text.weights, hiddenAct: text.shape.hiddenAct), weights: text.weights),

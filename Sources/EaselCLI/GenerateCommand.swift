@@ -12,13 +12,13 @@ struct GenerateCommand: ParsableCommand {
         abstract: "Make an image from a prompt (and optionally an init image) with a Stable Diffusion model.",
         discussion: """
             MODEL is a diffusers folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/) or a \
-            single SD 1.x .safetensors checkpoint. With --rng cpu (the default) and --prompt-syntax plain, the image \
+            single SD 1.x checkpoint (.safetensors or .ckpt). With --rng cpu (the default) and --prompt-syntax plain, the image \
             equals what diffusers' StableDiffusionPipeline gives for the same settings and \
             torch.Generator("cpu").manual_seed(SEED). Prompts use A1111's syntax by default: (word:1.3), (word), \
             [word], 75-token chunks.
             """)
 
-    @Option(help: "The model: a diffusers folder or a single .safetensors checkpoint.")
+    @Option(help: "The model: a diffusers folder or a single .safetensors or .ckpt checkpoint.")
     var model: String
 
     @Option(help: "What to draw.")
