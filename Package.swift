@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "EaselAnnotators", targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator"]),
         .executable(name: "easel", targets: ["easel"]),
         .executable(name: "annotate-samples", targets: ["AnnotateSamples"]),
+        .executable(name: "scribble-to-image", targets: ["ScribbleToImage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -73,6 +74,15 @@ let package = Package(
             name: "AnnotateSamples",
             dependencies: ["EaselImage", "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator"],
             path: "Examples/AnnotateSamples",
+            resources: [.copy("Samples")]),
+
+        .executableTarget(
+            name: "ScribbleToImage",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Easel", "EaselImage", "ScribbleAnnotator",
+            ],
+            path: "Examples/ScribbleToImage",
             resources: [.copy("Samples")]),
 
         // MARK: Tests

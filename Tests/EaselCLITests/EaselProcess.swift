@@ -7,7 +7,7 @@ struct EaselProcess {
     var standardOutput: String
     var standardError: String
 
-    static func executable() throws -> URL {
+    static func executable(_ program: String = "easel") throws -> URL {
         var folders: [URL] = []
         if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             folders.append(URL(fileURLWithPath: exe).deletingLastPathComponent())
@@ -17,22 +17,24 @@ struct EaselProcess {
         }
         folders.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
         for folder in folders {
-            let candidate = folder.appendingPathComponent("easel")
+            let candidate = folder.appendingPathComponent(program)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }
-        throw ExecutableMissing(searched: folders.map(\.path))
+        throw ExecutableMissing(program: program, searched: folders.map(\.path))
     }
 
     struct ExecutableMissing: Error, CustomStringConvertible {
+        var program: String
         var searched: [String]
         var description: String {
-            "the easel executable is not built beside the tests (looked in \(searched.joined(separator: ", "))); run `swift build --build-tests` first"
+            "the \(program) executable is not built beside the tests (looked in \(searched.joined(separator: ", "))); run `swift build --build-tests` first"
         }
     }
 
-    static func run(_ arguments: [String]) throws -> EaselProcess {
+    /// Runs `program` (an executable of this package: `easel`, or an example) with `arguments`.
+    static func run(_ arguments: [String], program: String = "easel") throws -> EaselProcess {
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try executable(program)
         process.arguments = arguments
         let output = Pipe()
         let error = Pipe()
