@@ -14,7 +14,7 @@ let package = Package(
         .library(name: "EaselImage", targets: ["EaselImage"]),
         .library(name: "EaselDiffusion", targets: ["EaselDiffusion"]),
         .library(name: "Easel", targets: ["Easel"]),
-        .library(name: "EaselAnnotators", targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator"]),
+        .library(name: "EaselAnnotators", targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator"]),
         .executable(name: "easel", targets: ["easel"]),
         .executable(name: "annotate-samples", targets: ["AnnotateSamples"]),
     ],
@@ -54,6 +54,11 @@ let package = Package(
         .target(
             name: "ScribbleAnnotator", dependencies: ["AnnotatorCore", "EaselImage"],
             path: "Annotators/Scribble"),
+        // OpenPose loads its network through EaselDiffusion's TensorStore/WeightLoader and draws with the OpenCV shim.
+        .target(
+            name: "PoseAnnotator",
+            dependencies: ["AnnotatorCore", "EaselImage", "EaselTensor", "EaselCheckpoint", "EaselDiffusion", "COpenCV"],
+            path: "Annotators/Pose"),
 
         // MARK: Command line
         .target(
@@ -61,7 +66,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Easel", "EaselDiffusion", "EaselTensor", "EaselCheckpoint", "EaselImage",
-                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator",
+                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator",
             ]),
         .executableTarget(name: "easel", dependencies: ["EaselCLI"]),
 
@@ -96,7 +101,10 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AnnotatorTests",
-            dependencies: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "EaselImage", "EaselTestSupport"],
+            dependencies: [
+                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "EaselImage", "EaselTensor",
+                "EaselCheckpoint", "EaselDiffusion", "EaselTestSupport",
+            ],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EaselCLITests", dependencies: ["EaselCLI", "EaselImage", "EaselCheckpoint", "EaselTestSupport"],
