@@ -71,6 +71,32 @@ public struct BodyPoseNetwork: Sendable {
         return convs.flatMap { ["\($0).weight", "\($0).bias"] }
     }
 
+    /// The shape of every tensor of the real `body_pose_model.pth` (52 M parameters), by name.
+    public static var standardShapes: [String: [Int]] {
+        let trunkWidths = [64, 64, 128, 128, 256, 256, 256, 256, 512, 512, 256, 128]
+        var shapes: [String: [Int]] = [:]
+        var input = 3
+        for ((name, kernel), width) in zip(trunkPlan.compactMap { $0 }, trunkWidths) {
+            shapes["\(name).weight"] = [width, input, kernel, kernel]
+            shapes["\(name).bias"] = [width]
+            input = width
+        }
+        for stage in 1...6 {
+            for branch in 1...2 {
+                var width = stage == 1 ? 128 : pafChannels + heatmapChannels + 128
+                let plan = stagePlan(stage: stage, branch: branch)
+                let widths = (stage == 1 ? [128, 128, 128, 512] : [128, 128, 128, 128, 128, 128])
+                    + [branch == 1 ? pafChannels : heatmapChannels]
+                for ((name, kernel), out) in zip(plan, widths) {
+                    shapes["\(name).weight"] = [out, width, kernel, kernel]
+                    shapes["\(name).bias"] = [out]
+                    width = out
+                }
+            }
+        }
+        return shapes
+    }
+
     /// Loads the network from `store` (names as in `body_pose_model.pth`), checking every shape and
     /// that no tensor is left over.
     public init(loading store: any TensorStore) throws {

@@ -76,7 +76,7 @@ public enum PoseJSON {
         guard let value = object[key] else {
             throw PoseError.invalidJSON(field: key, reason: "is missing (the canvas size in pixels)")
         }
-        guard let number = value as? NSNumber, !(value is Bool), let side = Int(exactly: number.doubleValue),
+        guard let number = value as? NSNumber, let side = Int(exactly: number.doubleValue),
             (1...maximumCanvasSide).contains(side)
         else {
             throw PoseError.invalidJSON(field: key, reason: "must be a whole number from 1 to \(maximumCanvasSide), got \(value)")
@@ -95,7 +95,7 @@ public enum PoseJSON {
         }
         var numbers: [Double] = []
         for (i, item) in list.enumerated() {
-            guard let number = item as? NSNumber, !(item is Bool), number.doubleValue.isFinite,
+            guard let number = item as? NSNumber, number.doubleValue.isFinite,
                 abs(number.doubleValue) <= 1_000_000
             else {
                 throw PoseError.invalidJSON(field: "\(field)[\(i)]", reason: "must be a finite number, got \(item)")

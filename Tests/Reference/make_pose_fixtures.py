@@ -1,0 +1,230 @@
+"""Writes the OpenPose fixtures of Tests/AnnotatorTests (files Pose_*): the body network on random weights,
+scipy's Gaussian filter, controlnet_aux's parsing and drawing on synthetic maps, and a pose JSON rendered.
+
+Run from the package root:  /work/main/.venv-ref/bin/python Tests/Reference/make_pose_fixtures.py
+
+controlnet_aux 0.0.10's open_pose/{model,body,util}.py are loaded by file path (fixture_util.controlnet_aux_module;
+the package __init__ needs torchvision). Every file is reproduced byte for byte by a rerun.
+
+- Pose_network.safetensors: the full-size `bodypose_model` (52 M parameters) is not stored. Its weights are drawn
+  with torch.randn from ONE generator seeded NETWORK_SEED, tensor by tensor in sorted body_pose_model.pth key order
+  (`conv1_1.bias`, `conv1_1.weight`, ...), weights scaled by sqrt(2 / fan_in) and biases by 0.1 (float32 products);
+  the Swift test redraws them with TorchCPUGenerator. Stored: the input, the float64 reference outputs (as float32),
+  and the first values of the last tensor drawn, to check the redraw. The reference runs model.double().
+- Pose_maps.safetensors (float16 values, exact in float32/float64): synthetic heatmaps (19) and PAFs (38) of two
+  people on a 48 x 56 canvas. Body.__call__ runs on them with the network replaced by one returning these maps and
+  util.smart_resize/_k replaced by the identity (the canvas is a multiple of 8, so no padding): its parsing code
+  runs unchanged. Pose_cases.json holds its candidate and subset (exact doubles), and the Gaussian filter case.
+- Pose_maps_drawn.png: draw_poses (util.draw_bodypose on a black canvas) of that result, keypoints normalised
+  as OpenposeDetector.detect_poses does.
+- Pose_arms_up.json (copy of ../shared/samples/pose_arms_up.json) and Pose_arms_up.png: the JSON decoded as the
+  A1111 extension's decode_json_as_poses does (confidence < 1: absent), normalised by the canvas and drawn.
+"""
+import json
+import math
+import os
+import shutil
+import sys
+
+import numpy as np
+import torch
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_util import SHARED, controlnet_aux_module, fixtures_dir, write_safetensors  # noqa: E402
+
+OUT = fixtures_dir("AnnotatorTests")
+NETWORK_SEED = 20250
+NETWORK_INPUT = (1, 3, 40, 32)
+
+
+
+def open_pose_module(name):
+    """controlnet_aux.open_pose.<name> without running open_pose/__init__.py (its face.py needs torchvision):
+    a bare package object for controlnet_aux.open_pose, as fixture_util does for controlnet_aux."""
+    import importlib
+    import importlib.machinery
+    import importlib.util
+
+    controlnet_aux_module("util")  # installs the bare controlnet_aux package
+    if "controlnet_aux.open_pose" not in sys.modules:
+        root = os.path.join(sys.modules["controlnet_aux"].__path__[0], "open_pose")
+        spec = importlib.machinery.ModuleSpec("controlnet_aux.open_pose", None, is_package=True)
+        package = importlib.util.module_from_spec(spec)
+        package.__path__ = [root]
+        sys.modules["controlnet_aux.open_pose"] = package
+    return importlib.import_module("controlnet_aux.open_pose." + name)
+
+
+model_module = open_pose_module("model")
+pose_util = open_pose_module("util")  # before body: util imports body, as open_pose/__init__ orders it
+body_module = open_pose_module("body")
+
+
+def save(name, tensors, keep_dtypes=False):
+    path = os.path.join(OUT, name)
+    write_safetensors(path, tensors, {}, keep_dtypes=keep_dtypes)
+    print(f"wrote {name} ({os.path.getsize(path) / 1e3:.1f} kB)")
+
+
+def save_png(array, name):
+    Image.fromarray(array).save(os.path.join(OUT, name), optimize=True)
+    print(f"wrote {name} ({os.path.getsize(os.path.join(OUT, name)) / 1e3:.1f} kB)")
+
+
+def network_case():
+    model = model_module.bodypose_model()
+    # body_pose_model.pth names: the module's state dict without its first component (util.transfer).
+    module_names = {".".join(k.split(".")[1:]): k for k in model.state_dict()}
+    g = torch.Generator().manual_seed(NETWORK_SEED)
+    state = {}
+    last = None
+    for name in sorted(module_names):
+        shape = model.state_dict()[module_names[name]].shape
+        if name.endswith(".weight"):
+            scale = math.sqrt(2.0 / (shape[1] * shape[2] * shape[3]))
+        else:
+            scale = 0.1
+        value = torch.randn(tuple(shape), generator=g, dtype=torch.float32) * scale
+        state[module_names[name]] = value
+        last = value
+    model.load_state_dict(state)
+    x = torch.randn(NETWORK_INPUT, generator=torch.Generator().manual_seed(7), dtype=torch.float32) * 0.3
+    with torch.no_grad():
+        paf, heat = model.double()(x.double())
+    print("network outputs: paf std %.3f, heatmap std %.3f" % (paf.std().item(), heat.std().item()))
+    save("Pose_network.safetensors", {
+        "input": x, "paf": paf.float(), "heatmap": heat.float(),
+        "last_drawn_head": last.flatten()[:16].clone(),
+    })
+    return sum(v.numel() for v in state.values())
+
+
+def gaussian_case():
+    from scipy.ndimage import gaussian_filter
+
+    rng = np.random.default_rng(3)
+    plane = rng.random((17, 23)).astype(np.float32).astype(np.float64)
+    return {"width": 23, "height": 17, "input": plane.flatten().tolist(),
+            "expected": gaussian_filter(plane, sigma=3).flatten().tolist()}
+
+
+W, H = 48, 56
+# Two people (x, y per part, None: absent), OpenPose's 18 parts.
+PEOPLE = [
+    [(14, 8), (14, 14), (10, 14), (8, 21), (7, 27), (18, 14), (20, 21), (21, 27), (11, 28), (11, 38), (11, 48),
+     (17, 28), (17, 38), (17, 48), (12, 6), (16, 6), (10, 7), (18, 7)],
+    [(34, 10), (34, 16), (30, 16), (29, 23), (28, 30), (38, 16), (40, 22), (42, 28), (31, 30), (31, 40), (30, 50),
+     (37, 30), (38, 40), (39, 50), (32, 8), (36, 8), None, None],
+]
+
+
+def synthetic_maps():
+    rng = np.random.default_rng(11)
+    ys, xs = np.mgrid[0:H, 0:W].astype(np.float64)
+    heat = np.zeros((19, H, W))
+    for person in PEOPLE:
+        for part, point in enumerate(person):
+            if point is not None:
+                d2 = (xs - point[0]) ** 2 + (ys - point[1]) ** 2
+                heat[part] = np.maximum(heat[part], 0.9 * np.exp(-d2 / (2 * 1.5 ** 2)))
+    heat[:18] += rng.uniform(0, 0.05, (18, H, W))
+    heat[18] = 1 - heat[:18].max(axis=0)
+    # A lone extra right-wrist peak, so limb matching has a pair to reject.
+    heat[4] = np.maximum(heat[4], 0.7 * np.exp(-((xs - 4) ** 2 + (ys - 50) ** 2) / 4.5))
+    paf = rng.normal(0, 0.02, (38, H, W))
+    for (a, b), (cx, cy) in zip(body_module_limbs(), body_module_map_idx()):
+        for person in PEOPLE:
+            pa, pb = person[a - 1], person[b - 1]
+            if pa is None or pb is None:
+                continue
+            v = np.array(pb, float) - np.array(pa, float)
+            length = np.linalg.norm(v)
+            u = v / length
+            rx, ry = xs - pa[0], ys - pa[1]
+            along = rx * u[0] + ry * u[1]
+            across = np.abs(rx * u[1] - ry * u[0])
+            inside = (along >= -1) & (along <= length + 1) & (across <= 1.5)
+            paf[cx - 19][inside] = u[0]
+            paf[cy - 19][inside] = u[1]
+    return heat.astype(np.float16), paf.astype(np.float16)
+
+
+def body_module_limbs():
+    return [[2, 3], [2, 6], [3, 4], [4, 5], [6, 7], [7, 8], [2, 9], [9, 10], [10, 11], [2, 12], [12, 13],
+            [13, 14], [2, 1], [1, 15], [15, 17], [1, 16], [16, 18], [3, 17], [6, 18]]
+
+
+def body_module_map_idx():
+    return [[31, 32], [39, 40], [33, 34], [35, 36], [41, 42], [43, 44], [19, 20], [21, 22], [23, 24], [25, 26],
+            [27, 28], [29, 30], [47, 48], [49, 50], [53, 54], [51, 52], [55, 56], [37, 38], [45, 46]]
+
+
+class MapsModel(torch.nn.Module):
+    """Stands in for bodypose_model: returns the given maps, whatever the input."""
+
+    def __init__(self, paf, heat):
+        super().__init__()
+        self.dummy = torch.nn.Parameter(torch.zeros(1))
+        self.paf, self.heat = paf, heat
+
+    def forward(self, x):
+        assert x.shape[2:] == self.heat.shape[1:]
+        return torch.from_numpy(self.paf[None]), torch.from_numpy(self.heat[None])
+
+
+def parse_case():
+    heat16, paf16 = synthetic_maps()
+    save("Pose_maps.safetensors", {"heatmaps": torch.from_numpy(heat16), "pafs": torch.from_numpy(paf16)},
+         keep_dtypes=True)
+    body = body_module.Body.__new__(body_module.Body)
+    body.model = MapsModel(paf16.astype(np.float32), heat16.astype(np.float32))
+    saved = (body_module.util.smart_resize_k, body_module.util.smart_resize)
+    body_module.util.smart_resize_k = lambda x, fx, fy: x
+    body_module.util.smart_resize = lambda x, s: x
+    try:
+        candidate, subset = body(np.zeros((H, W, 3), np.uint8))
+    finally:
+        body_module.util.smart_resize_k, body_module.util.smart_resize = saved
+    print(f"synthetic maps: {len(candidate)} peaks, {len(subset)} people")
+    # OpenposeDetector.detect_poses: keypoints divided by the canvas; draw_poses: black canvas, draw_bodypose.
+    canvas = np.zeros((H, W, 3), np.uint8)
+    for person in body_module.Body.format_body_result(candidate, subset):
+        keypoints = [body_module.Keypoint(k.x / float(W), k.y / float(H)) if k is not None else None
+                     for k in person.keypoints]
+        canvas = pose_util.draw_bodypose(canvas, keypoints)
+    save_png(canvas, "Pose_maps_drawn.png")
+    return {"width": W, "height": H, "candidate": candidate.tolist(), "subset": subset.tolist()}
+
+
+def json_case():
+    # ../shared from the main checkout; a worktree under .wt/ finds it at the workspace root.
+    folders = [os.path.join(SHARED, "samples"), "/work/shared/samples"]
+    source = next(os.path.join(f, "pose_arms_up.json") for f in folders if os.path.isdir(f))
+    shutil.copyfile(source, os.path.join(OUT, "Pose_arms_up.json"))
+    with open(source) as f:
+        pose = json.load(f)
+    width, height = pose["canvas_width"], pose["canvas_height"]
+    canvas = np.zeros((height, width, 3), np.uint8)
+    for person in pose["people"]:
+        numbers = person["pose_keypoints_2d"]
+        keypoints = [body_module.Keypoint(x / width, y / height) if c >= 1.0 else None
+                     for x, y, c in zip(numbers[0::3], numbers[1::3], numbers[2::3])]
+        canvas = pose_util.draw_bodypose(canvas, keypoints)
+    save_png(canvas, "Pose_arms_up.png")
+
+
+def main():
+    parameters = network_case()
+    cases = {"network": {"seed": NETWORK_SEED, "parameters": parameters, "input_shape": list(NETWORK_INPUT)},
+             "gaussian": gaussian_case(), "parse": parse_case()}
+    json_case()
+    with open(os.path.join(OUT, "Pose_cases.json"), "w") as f:
+        json.dump(cases, f)
+        f.write("\n")
+    total = sum(os.path.getsize(os.path.join(OUT, n)) for n in os.listdir(OUT) if n.startswith("Pose_"))
+    print(f"Pose_* fixtures: {total / 1e3:.1f} kB")
+
+
+if __name__ == "__main__":
+    main()
