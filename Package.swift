@@ -107,7 +107,8 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "EaselCLITests", dependencies: ["EaselCLI", "EaselImage", "EaselCheckpoint", "EaselTestSupport"],
+            name: "EaselCLITests",
+            dependencies: ["EaselCLI", "EaselImage", "EaselCheckpoint", "PoseAnnotator", "EaselTestSupport"],
             resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
