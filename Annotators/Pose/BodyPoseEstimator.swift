@@ -24,6 +24,11 @@ public struct BodyPoseEstimator: Sendable {
 
     /// The heatmaps and PAFs at the size of `image`.
     public func maps(for image: Image) throws -> BodyPoseMaps {
+        try Self.maps(for: image) { network($0) }
+    }
+
+    /// The steps around the network, with `run` standing for it (tests feed chosen maps through it).
+    static func maps(for image: Image, run: (Tensor) throws -> BodyPoseNetwork.Output) throws -> BodyPoseMaps {
         let rgb = image.hwc3()
         let (width, height) = (rgb.width, rgb.height)
         // multiplier = 0.5 * boxsize / H; smart_resize_k's target is (int(W * scale), int(H * scale)).
@@ -33,7 +38,7 @@ public struct BodyPoseEstimator: Sendable {
         let growing = (Double(height) * scale + Double(width) * scale) / Double(height + width) >= 1
         let scaled = try rgb.resized(width: scaledWidth, height: scaledHeight, interpolation: growing ? .lanczos4 : .area)
         let input = Self.networkInput(scaled)
-        let output = network(input)
+        let output = try run(input)
         let heatmaps = try Self.upsample(output.heatmaps, cropWidth: scaledWidth, cropHeight: scaledHeight,
                                          width: width, height: height)
         let fields = try Self.upsample(output.partAffinityFields, cropWidth: scaledWidth, cropHeight: scaledHeight,

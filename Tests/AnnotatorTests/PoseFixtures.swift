@@ -11,7 +11,10 @@ enum PoseFixtures {
     struct NetworkCase: Decodable { let seed: Int; let parameters: Int; let input_shape: [Int] }
     struct GaussianCase: Decodable { let width: Int; let height: Int; let input: [Double]; let expected: [Double] }
     struct ParseCase: Decodable { let width: Int; let height: Int; let candidate: [[Double]]; let subset: [[Double]] }
-    struct Cases: Decodable { let network: NetworkCase; let gaussian: GaussianCase; let parse: ParseCase }
+    struct FlowCase: Decodable { let candidate: [[Double]]; let subset: [[Double]] }
+    struct Cases: Decodable {
+        let network: NetworkCase; let gaussian: GaussianCase; let parse: ParseCase; let flow: FlowCase
+    }
 
     static func cases() throws -> Cases { try folder.decodeJSON(Cases.self, from: "Pose_cases.json") }
 

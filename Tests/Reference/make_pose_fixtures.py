@@ -17,6 +17,10 @@ the package __init__ needs torchvision). Every file is reproduced byte for byte 
   runs unchanged. Pose_cases.json holds its candidate and subset (exact doubles), and the Gaussian filter case.
 - Pose_maps_drawn.png: draw_poses (util.draw_bodypose on a black canvas) of that result, keypoints normalised
   as OpenposeDetector.detect_poses does.
+- Pose_flow_*: Body.__call__ whole on a 48 x 64 image (Pose_flow_input.png) with the network replaced by one
+  returning chosen 18 x 23 maps (Pose_flow_maps.safetensors): the input it was fed (Pose_flow_network_input.png,
+  BGR bytes) and the candidate/subset found (Pose_cases.json "flow"), computed with Intel IPP off (as system
+  OpenCV) and compared with the wheel's IPP result.
 - Pose_arms_up.json (copy of ../shared/samples/pose_arms_up.json) and Pose_arms_up.png: the JSON decoded as the
   A1111 extension's decode_json_as_poses does (confidence < 1: absent), normalised by the canvas and drawn.
 """
@@ -197,6 +201,84 @@ def parse_case():
     return {"width": W, "height": H, "candidate": candidate.tolist(), "subset": subset.tolist()}
 
 
+FLOW_W, FLOW_H = 48, 64
+
+
+def flow_case():
+    """Body.__call__ whole, on a 48 x 64 image, with the network replaced by one that records its input and
+    returns chosen low-resolution maps (two people, 18 x 23): the BGR flip, smart_resize_k (Lanczos4 here),
+    padding, x / 256 - 0.5, the x8 Lanczos upsampling, unpadding and the INTER_AREA fit, then parsing.
+    Run with Intel IPP on (the wheel's result) and off (what system OpenCV computes)."""
+    import cv2
+
+    rng = np.random.default_rng(5)
+    image = rng.integers(0, 256, (FLOW_H, FLOW_W, 3), dtype=np.uint8)
+    image[8:56, 16:32] = (200, 150, 90)
+    h8, w8 = 23, 18
+    ys, xs = np.mgrid[0:h8, 0:w8].astype(np.float64)
+    heat = np.zeros((19, h8, w8))
+    scale = (h8 * 8 / FLOW_H)  # map pixels per image pixel, over 8
+    for person in PEOPLE:
+        for part, point in enumerate(person):
+            if point is not None:
+                px, py = point[0] * FLOW_W / W * scale / 8, point[1] * FLOW_H / H * scale / 8
+                heat[part] = np.maximum(heat[part], 0.9 * np.exp(-((xs - px) ** 2 + (ys - py) ** 2) / (2 * 0.6 ** 2)))
+    heat[18] = 1 - heat[:18].max(axis=0)
+    paf = rng.normal(0, 0.02, (38, h8, w8))
+    for (a, b), (cx, cy) in zip(body_module_limbs(), body_module_map_idx()):
+        for person in PEOPLE:
+            pa, pb = person[a - 1], person[b - 1]
+            if pa is None or pb is None:
+                continue
+            u = np.array(pb, float) - np.array(pa, float)
+            u /= np.linalg.norm(u)
+            ax, ay = pa[0] * FLOW_W / W * scale / 8, pa[1] * FLOW_H / H * scale / 8
+            bx, by = pb[0] * FLOW_W / W * scale / 8, pb[1] * FLOW_H / H * scale / 8
+            length = math.hypot(bx - ax, by - ay)
+            rx, ry = xs - ax, ys - ay
+            along = rx * u[0] + ry * u[1]
+            across = np.abs(rx * u[1] - ry * u[0])
+            inside = (along >= -0.5) & (along <= length + 0.5) & (across <= 0.75)
+            paf[cx - 19][inside] = u[0]
+            paf[cy - 19][inside] = u[1]
+    heat16, paf16 = heat.astype(np.float16), paf.astype(np.float16)
+    save("Pose_flow_maps.safetensors", {"heatmaps": torch.from_numpy(heat16), "pafs": torch.from_numpy(paf16)},
+         keep_dtypes=True)
+    save_png(image, "Pose_flow_input.png")
+
+    class Recording(MapsModel):
+        def forward(self, x):
+            self.seen = x.numpy().copy()
+            return torch.from_numpy(self.paf[None]), torch.from_numpy(self.heat[None])
+
+    def run():
+        body = body_module.Body.__new__(body_module.Body)
+        body.model = Recording(paf16.astype(np.float32), heat16.astype(np.float32))
+        # detect_poses flips RGB to BGR before Body.__call__.
+        candidate, subset = body(image[:, :, ::-1].copy())
+        return candidate, subset, body.model.seen
+
+    cv2.ipp.setUseIPP(True)
+    with_ipp = run()
+    cv2.ipp.setUseIPP(False)
+    try:
+        own = run()
+    finally:
+        cv2.ipp.setUseIPP(True)
+    seen = own[2]
+    assert seen.shape == (1, 3, 184, 144), seen.shape
+    # The network input back as 8-bit (x / 256 - 0.5 is exact for every byte): channel order as fed, BGR.
+    pixels = np.round((seen[0].transpose(1, 2, 0) + 0.5) * 256).astype(np.uint8)
+    assert np.array_equal((pixels.astype(np.float32) / 256 - 0.5), seen[0].transpose(1, 2, 0))
+    save_png(pixels, "Pose_flow_network_input.png")
+    same = all(np.array_equal(a, b) for a, b in zip(with_ipp[:2], own[:2]))
+    print(f"flow: {len(own[0])} peaks, {len(own[1])} people; with IPP the same: {same}")
+    case = {"candidate": own[0].tolist(), "subset": own[1].tolist(), "ipp_same": same}
+    if not same:  # the wheel's own result, where IPP changes it
+        case.update(candidate_ipp=with_ipp[0].tolist(), subset_ipp=with_ipp[1].tolist())
+    return case
+
+
 def json_case():
     # ../shared from the main checkout; a worktree under .wt/ finds it at the workspace root.
     folders = [os.path.join(SHARED, "samples"), "/work/shared/samples"]
@@ -217,7 +299,7 @@ def json_case():
 def main():
     parameters = network_case()
     cases = {"network": {"seed": NETWORK_SEED, "parameters": parameters, "input_shape": list(NETWORK_INPUT)},
-             "gaussian": gaussian_case(), "parse": parse_case()}
+             "gaussian": gaussian_case(), "parse": parse_case(), "flow": flow_case()}
     json_case()
     with open(os.path.join(OUT, "Pose_cases.json"), "w") as f:
         json.dump(cases, f)
