@@ -11,7 +11,8 @@ import EaselTensor
 /// names `Mconv7_stage6_L1` twice and not `Mconv7_stage6_L2`, so the final heatmap keeps its ReLU (kept here).
 ///
 /// Weights are read by the key names of `body_pose_model.pth` (`conv1_1.weight`, `Mconv3_stage4_L2.bias`, ...:
-/// the module's state dict with the `model0.`/`modelN_M.` prefixes dropped, what `util.transfer` maps from).
+/// the module's state dict with the `model0.`/`modelN_M.` prefixes dropped, what `util.transfer` maps from);
+/// a state dict saved from the module, with those prefixes, is read too.
 /// Channel widths are taken from the stored shapes (the real file has 64 ... 512), with each layer's input
 /// checked against the one before, so a scaled-down network with the same names loads as well (tests).
 public struct BodyPoseNetwork: Sendable {
@@ -100,7 +101,7 @@ public struct BodyPoseNetwork: Sendable {
     /// Loads the network from `store` (names as in `body_pose_model.pth`), checking every shape and
     /// that no tensor is left over.
     public init(loading store: any TensorStore) throws {
-        let loader = WeightLoader(store)
+        let loader = WeightLoader(Self.withFileNames(store))
         var channels = 3
         var trunk: [TrunkLayer] = []
         for step in Self.trunkPlan {
@@ -141,6 +142,19 @@ public struct BodyPoseNetwork: Sendable {
         try loader.checkAllUsed()
         self.trunk = trunk
         self.stages = stages
+    }
+
+    /// `store` with `body_pose_model.pth` names: a state dict saved from controlnet_aux's module itself
+    /// (`model0.conv1_1.weight`, `model2_1.Mconv1_stage2_L1.weight`, ...) loses its first name component, as
+    /// `util.transfer` maps it.
+    static func withFileNames(_ store: any TensorStore) -> any TensorStore {
+        guard store.shape(of: "conv1_1.weight") == nil, store.shape(of: "model0.conv1_1.weight") != nil else { return store }
+        var names: [String: String] = [:]
+        for name in store.tensorNames {
+            guard let dot = name.firstIndex(of: ".") else { continue }
+            names[String(name[name.index(after: dot)...])] = name
+        }
+        return RenamedTensorStore(base: store, names: names)
     }
 
     /// A convolution whose output width is read from the stored weight; its input width and kernel are checked.

@@ -49,6 +49,26 @@ import Testing
         }
     }
 
+    @Test func readsTheModulesOwnStateDictNames() throws {
+        let weights = PoseFixtures.tinyWeights()
+        var prefixed: [String: Tensor] = [:]
+        for (name, tensor) in weights {
+            // bodypose_model's modules: model0 (trunk), modelS_B (stage S, branch B = L1/L2).
+            let layer = String(name.split(separator: ".")[0])
+            var module = "model0"
+            if let range = layer.range(of: "_stage") {
+                module = "model\(layer[range.upperBound])_\(layer.last!)"
+            } else if layer.hasPrefix("conv5_") {
+                module = "model1_\(layer.last!)"
+            }
+            prefixed["\(module).\(name)"] = tensor
+        }
+        let input = Tensor(shape: [1, 3, 16, 24], scalars: (0..<(3 * 16 * 24)).map { Float($0 % 7) / 7 - 0.5 })
+        let plain = try BodyPoseNetwork(loading: InMemoryTensorStore(weights))(input)
+        let fromModule = try BodyPoseNetwork(loading: InMemoryTensorStore(prefixed))(input)
+        #expect(plain.heatmaps == fromModule.heatmaps && plain.partAffinityFields == fromModule.partAffinityFields)
+    }
+
     @Test func outputWidthsAreChecked() throws {
         var weights = PoseFixtures.tinyWeights()
         weights["Mconv7_stage6_L2.weight"] = Tensor(zeros: [18, 4, 1, 1])
