@@ -16,7 +16,7 @@ public struct PoseAnnotator: Annotator {
     /// same tensors as `.safetensors`.
     public static let weights = AnnotatorWeights(
         annotator: "pose", fileNames: ["body_pose_model.pth", "body_pose_model.safetensors"],
-        description: "the OpenPose body model, body_pose_model.pth from lllyasviel/Annotators")
+        description: "the OpenPose body model, as lllyasviel/Annotators ships it")
 
     public init(network: BodyPoseNetwork) {
         estimator = BodyPoseEstimator(network: network)
