@@ -15,8 +15,8 @@ public struct PoseKeypoint: Sendable, Equatable {
 
 /// One person: the 18 COCO body keypoints in OpenPose order (nose, neck, right shoulder, elbow, wrist,
 /// left shoulder, elbow, wrist, right hip, knee, ankle, left hip, knee, ankle, right eye, left eye,
-/// right ear, left ear), nil where a part was not found (controlnet_aux's `BodyResult`). Hands and face
-/// are carried from and to JSON but not detected or drawn.
+/// right ear, left ear), nil where a part was not found (controlnet_aux's `BodyResult`). Hands (21 points)
+/// and face (70) are carried from and to JSON and drawn, not detected.
 public struct PosePerson: Sendable, Equatable {
     public var keypoints: [PoseKeypoint?]
     /// controlnet_aux's `total_score` and `total_parts` (0 for people read from JSON).

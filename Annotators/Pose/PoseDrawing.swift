@@ -9,6 +9,7 @@ import Foundation
 /// segment (half-axes `length / 2` and 4, polygon step 1 degree) in 60% of its colour, then every part is a
 /// filled radius-4 circle in full colour. Keypoints are normalised by the figure's canvas and scaled to the
 /// map as controlnet_aux does (`x / W * W'`, truncated), so a figure drawn on a larger map scales with it.
+/// Hands and faces a figure carries (from JSON) are drawn after its body (`HandFaceDrawing`).
 public enum PoseDrawing {
     public static let stickWidth: Int32 = 4
     public static let jointRadius: Int32 = 4
@@ -20,8 +21,14 @@ public enum PoseDrawing {
         let (cw, ch) = (Double(figure.canvasWidth), Double(figure.canvasHeight))
         for person in figure.people {
             // controlnet_aux's keypoints are normalised (x / W, y / H) before drawing.
-            let points = person.keypoints.map { $0.map { (x: $0.x / cw, y: $0.y / ch) } }
-            try drawBody(points, on: &canvas)
+            func normalised(_ points: [PoseKeypoint?]) -> [(x: Double, y: Double)?] {
+                points.map { $0.map { (x: $0.x / cw, y: $0.y / ch) } }
+            }
+            // draw_poses' order: body, left hand, right hand, face.
+            try drawBody(normalised(person.keypoints), on: &canvas)
+            if let hand = person.leftHand { try HandFaceDrawing.drawHand(normalised(hand), on: &canvas) }
+            if let hand = person.rightHand { try HandFaceDrawing.drawHand(normalised(hand), on: &canvas) }
+            if let face = person.face { try HandFaceDrawing.drawFace(normalised(face), on: &canvas) }
         }
         return canvas
     }
@@ -59,14 +66,14 @@ public enum PoseDrawing {
     }
 
     /// Python's `int(v)` (truncation), refused outside a range where OpenCV's integer geometry is safe.
-    private static func int32(_ value: Double) throws -> Int32 {
+    static func int32(_ value: Double) throws -> Int32 {
         guard value.isFinite, abs(value) < 1_000_000 else {
             throw PoseError.drawingFailed("coordinate \(value) is out of range")
         }
         return Int32(value.rounded(.towardZero))
     }
 
-    private static func fill(_ canvas: inout Image, _ body: (inout easel_cv_image) -> Int32) throws {
+    static func fill(_ canvas: inout Image, _ body: (inout easel_cv_image) -> Int32) throws {
         let status = canvas.withOpenCVImage { body(&$0) }
         try check(status, "drawing")
     }

@@ -76,3 +76,13 @@ extern "C" int easel_cv_circle(easel_cv_image *image, int32_t center_x, int32_t 
         return EASEL_CV_OK;
     });
 }
+
+extern "C" int easel_cv_line(easel_cv_image *image, int32_t x1, int32_t y1, int32_t x2, int32_t y2,
+                             const double *color, int32_t thickness) {
+    return guarded_draw([&]() -> int {
+        if (!valid_8u(image) || color == nullptr || thickness <= 0) return EASEL_CV_BAD_ARGUMENT;
+        cv::Mat canvas = wrap_8u(image);
+        cv::line(canvas, cv::Point(x1, y1), cv::Point(x2, y2), scalar(image, color), thickness);
+        return EASEL_CV_OK;
+    });
+}

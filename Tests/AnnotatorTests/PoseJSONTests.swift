@@ -5,7 +5,8 @@ import PoseAnnotator
 import Testing
 
 /// Pose JSON in the A1111 ControlNet extension's format: the sample pose rendered with no photo (equal to
-/// controlnet_aux's `draw_bodypose` of the extension's decoding), detections written and read back, and
+/// controlnet_aux's `draw_bodypose` of the extension's decoding), hands and a face drawn as `draw_handpose`
+/// and `draw_facepose` do, detections written and read back, and
 /// errors that name the field at fault.
 @Suite struct PoseJSONTests {
     @Test func samplePoseRendersAsControlnetAux() throws {
@@ -17,6 +18,19 @@ import Testing
         let reference = try PoseFixtures.folder.image("Pose_arms_up.png").hwc3()
         let difference = try #require(ImageDifference(map, reference))
         #expect(difference.mismatches == 0, "\(difference)")
+    }
+
+    @Test func handsAndFaceDrawAsControlnetAux() throws {
+        let data = try Data(contentsOf: try PoseFixtures.folder.url("Pose_full.json"))
+        let figure = try PoseJSON.decode(data)
+        let person = try #require(figure.people.first)
+        #expect(person.leftHand?.count == 21 && person.rightHand?.count == 21 && person.face?.count == 70)
+        let map = try PoseDrawing.draw(figure)
+        let reference = try PoseFixtures.folder.image("Pose_full.png").hwc3()
+        let difference = try #require(ImageDifference(map, reference))
+        #expect(difference.mismatches == 0, "\(difference)")
+        // Hands and face survive a write and a read.
+        #expect(try PoseJSON.decode(try PoseJSON.encode(figure)) == figure)
     }
 
     @Test func detectionRoundTrips() throws {

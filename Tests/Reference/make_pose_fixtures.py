@@ -23,6 +23,9 @@ the package __init__ needs torchvision). Every file is reproduced byte for byte 
   OpenCV) and compared with the wheel's IPP result.
 - Pose_arms_up.json (copy of ../shared/samples/pose_arms_up.json) and Pose_arms_up.png: the JSON decoded as the
   A1111 extension's decode_json_as_poses does (confidence < 1: absent), normalised by the canvas and drawn.
+- Pose_full.json / Pose_full.png: a 200 x 200 pose with hands and a face, drawn with draw_bodypose,
+  draw_handpose (matplotlib's hsv_to_rgb quoted: matplotlib is not in the reference environment) and
+  draw_facepose.
 """
 import json
 import math
@@ -296,11 +299,76 @@ def json_case():
     save_png(canvas, "Pose_arms_up.png")
 
 
+def install_matplotlib_colors():
+    """draw_handpose imports matplotlib for colors.hsv_to_rgb, which the reference environment lacks: this is
+    matplotlib 3.x's hsv_to_rgb, quoted (its float64 steps) for a single [h, s, v]."""
+    import types
+
+    def hsv_to_rgb(hsv):
+        h, s, v = (np.float64(x) for x in hsv)
+        i = int(h * 6.0)
+        f = (h * 6.0) - i
+        p, q, t = v * (1.0 - s), v * (1.0 - s * f), v * (1.0 - s * (1.0 - f))
+        r, g, b = [(v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)][i % 6]
+        if s == 0:
+            r = g = b = v
+        return np.array([r, g, b])
+
+    matplotlib = types.ModuleType("matplotlib")
+    matplotlib.colors = types.SimpleNamespace(hsv_to_rgb=hsv_to_rgb)
+    sys.modules.setdefault("matplotlib", matplotlib)
+
+
+def full_case():
+    """A pose JSON with hands and a face (Pose_full.json, written here), drawn as draw_poses does with
+    draw_hand and draw_face: body, left hand, right hand, face (Pose_full.png)."""
+    install_matplotlib_colors()
+    rng = np.random.default_rng(21)
+    size = 200
+    with open(os.path.join(OUT, "Pose_arms_up.json")) as f:
+        body = json.load(f)["people"][0]["pose_keypoints_2d"]
+    body = [v * size / 512 if i % 3 != 2 else v for i, v in enumerate(body)]
+
+    def hand(cx, cy):
+        points = []
+        for k in range(21):
+            finger, joint = max(k - 1, 0) // 4, max(k - 1, 0) % 4
+            x = cx + (finger - 2) * 9 + (rng.random() - 0.5) if k else cx
+            y = cy + (joint + 1) * 8 + rng.random() * 0.5 if k else cy
+            points += [round(float(x), 3), round(float(y), 3), 1.0]
+        return points
+
+    face = []
+    for k in range(70):
+        angle = 2 * math.pi * k / 70
+        face += [round(43 * size / 512 * math.cos(angle) / 2 + 100, 3), round(18 * math.sin(angle) + 40, 3), 1.0]
+    face[0] = 0.0  # x = 0: not drawn (draw_facepose's eps)
+    pose = {"canvas_width": size, "canvas_height": size, "people": [{
+        "pose_keypoints_2d": body, "hand_left_keypoints_2d": hand(67, 18), "hand_right_keypoints_2d": hand(134, 18),
+        "face_keypoints_2d": face}]}
+    with open(os.path.join(OUT, "Pose_full.json"), "w") as f:
+        json.dump(pose, f)
+        f.write("\n")
+
+    def decode(numbers):
+        return [body_module.Keypoint(x / size, y / size) if c >= 1.0 else None
+                for x, y, c in zip(numbers[0::3], numbers[1::3], numbers[2::3])]
+
+    person = pose["people"][0]
+    canvas = np.zeros((size, size, 3), np.uint8)
+    canvas = pose_util.draw_bodypose(canvas, decode(person["pose_keypoints_2d"]))
+    canvas = pose_util.draw_handpose(canvas, decode(person["hand_left_keypoints_2d"]))
+    canvas = pose_util.draw_handpose(canvas, decode(person["hand_right_keypoints_2d"]))
+    canvas = pose_util.draw_facepose(canvas, decode(person["face_keypoints_2d"]))
+    save_png(canvas, "Pose_full.png")
+
+
 def main():
     parameters = network_case()
     cases = {"network": {"seed": NETWORK_SEED, "parameters": parameters, "input_shape": list(NETWORK_INPUT)},
              "gaussian": gaussian_case(), "parse": parse_case(), "flow": flow_case()}
     json_case()
+    full_case()
     with open(os.path.join(OUT, "Pose_cases.json"), "w") as f:
         json.dump(cases, f)
         f.write("\n")

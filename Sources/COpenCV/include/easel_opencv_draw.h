@@ -1,5 +1,5 @@
 // OpenCV's drawing calls that controlnet_aux's pose renderer uses (cv2.ellipse2Poly, cv2.fillConvexPoly,
-// cv2.circle), behind a C API, so pose maps equal controlnet_aux's pixel for pixel. Kept apart from
+// cv2.circle, cv2.line), behind a C API, so pose maps equal controlnet_aux's pixel for pixel. Kept apart from
 // easel_opencv.h: only the annotators draw. Same conventions: 8-bit interleaved images, EASEL_CV_* status codes.
 #ifndef EASEL_OPENCV_DRAW_H
 #define EASEL_OPENCV_DRAW_H
@@ -26,6 +26,10 @@ int easel_cv_fill_convex_poly(easel_cv_image *image, const int32_t *points, int3
 /// cv::circle(image, center, radius, color, thickness) (LINE_8, shift 0); thickness -1 fills it.
 int easel_cv_circle(easel_cv_image *image, int32_t center_x, int32_t center_y, int32_t radius, const double *color,
                     int32_t thickness);
+
+/// cv::line(image, (x1, y1), (x2, y2), color, thickness) (LINE_8, shift 0).
+int easel_cv_line(easel_cv_image *image, int32_t x1, int32_t y1, int32_t x2, int32_t y2, const double *color,
+                  int32_t thickness);
 
 #ifdef __cplusplus
 }
