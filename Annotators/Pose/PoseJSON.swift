@@ -33,6 +33,17 @@ public enum PoseJSON {
         return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     }
 
+    /// Reads the pose JSON file at `url`.
+    public static func read(from url: URL) throws -> PoseFigure {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw PoseError.unreadableFile(path: url.path, reason: error.localizedDescription)
+        }
+        return try decode(data)
+    }
+
     /// Reads pose JSON; errors name the field at fault (e.g. `people[0].pose_keypoints_2d`).
     public static func decode(_ data: Data) throws -> PoseFigure {
         let root: Any

@@ -110,7 +110,7 @@ struct AnnotateCommand: ParsableCommand {
 
     func run() throws {
         if let fromJSON {
-            let figure = try PoseJSON.decode(try Data(contentsOf: URL(fileURLWithPath: fromJSON)))
+            let figure = try PoseJSON.read(from: URL(fileURLWithPath: fromJSON))
             let map = try PoseDrawing.draw(figure)
             try map.writePNG(to: URL(fileURLWithPath: output))
             print("wrote \(output) (pose from \(fromJSON), \(figure.people.count) people, \(map.width)x\(map.height))")
@@ -120,7 +120,6 @@ struct AnnotateCommand: ParsableCommand {
         let image = try Image.load(from: URL(fileURLWithPath: input ?? ""))
         let options = AnnotationOptions(detectResolution: resolution)
         if kind == .pose {
-            // Load the weights first: a missing model file is reported before any work.
             let (map, figure) = try makePoseAnnotator().annotateWithPose(image, options: options)
             try map.writePNG(to: URL(fileURLWithPath: output))
             if let json {

@@ -98,6 +98,7 @@ import Testing
             (["annotate", "pose", input.path, "-o", output, "--models", folder.path("empty").path], "body_pose_model.pth"),
             (["annotate", "pose", input.path, "-o", output, "--model", folder.path("nope.pth").path], "nope.pth"),
             (["annotate", "pose", "--from-json", badJSON.path, "-o", output], "canvas_height"),
+            (["annotate", "pose", "--from-json", folder.path("absent.json").path, "-o", output], "absent.json"),
         ]
         for (args, mentions) in failures {
             let result = try EaselProcess.run(args)
