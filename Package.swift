@@ -14,7 +14,7 @@ let package = Package(
         .library(name: "EaselImage", targets: ["EaselImage"]),
         .library(name: "EaselDiffusion", targets: ["EaselDiffusion"]),
         .library(name: "Easel", targets: ["Easel"]),
-        .library(name: "EaselAnnotators", targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator"]),
+        .library(name: "EaselAnnotators", targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator"]),
         .executable(name: "easel", targets: ["easel"]),
         .executable(name: "annotate-samples", targets: ["AnnotateSamples"]),
         .executable(name: "scribble-to-image", targets: ["ScribbleToImage"]),
@@ -58,6 +58,11 @@ let package = Package(
         .target(
             name: "ScribbleAnnotator", dependencies: ["AnnotatorCore", "EaselImage"],
             path: "Annotators/Scribble"),
+        // OpenPose loads its network through EaselDiffusion's TensorStore/WeightLoader and draws with the OpenCV shim.
+        .target(
+            name: "PoseAnnotator",
+            dependencies: ["AnnotatorCore", "EaselImage", "EaselTensor", "EaselCheckpoint", "EaselDiffusion", "COpenCV"],
+            path: "Annotators/Pose"),
 
         // MARK: Command line
         .target(
@@ -65,7 +70,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Easel", "EaselDiffusion", "EaselTensor", "EaselCheckpoint", "EaselImage",
-                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator",
+                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator",
             ]),
         .executableTarget(name: "easel", dependencies: ["EaselCLI"]),
 
@@ -112,10 +117,14 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AnnotatorTests",
-            dependencies: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "EaselImage", "EaselTestSupport"],
+            dependencies: [
+                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "EaselImage", "EaselTensor",
+                "EaselCheckpoint", "EaselDiffusion", "EaselTestSupport",
+            ],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "EaselCLITests", dependencies: ["EaselCLI", "EaselImage", "EaselCheckpoint", "EaselTestSupport"],
+            name: "EaselCLITests",
+            dependencies: ["EaselCLI", "EaselImage", "EaselCheckpoint", "PoseAnnotator", "EaselTestSupport"],
             resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

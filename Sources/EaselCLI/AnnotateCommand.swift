@@ -3,9 +3,11 @@ import ArgumentParser
 import CannyAnnotator
 import EaselImage
 import Foundation
+import PoseAnnotator
 import ScribbleAnnotator
 
-/// `easel annotate canny|scribble INPUT --output OUT`: makes a ControlNet condition map.
+/// `easel annotate canny|scribble|pose INPUT --output OUT`: makes a ControlNet condition map;
+/// `easel annotate pose --from-json POSE.json --output OUT` draws a pose map from pose JSON alone.
 struct AnnotateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "annotate",
@@ -14,19 +16,22 @@ struct AnnotateCommand: ParsableCommand {
             canny: white Canny edges on black (controlnet_aux CannyDetector; --low/--high thresholds).
             scribble: white strokes on black from a drawing; dark-on-light drawings are inverted, \
             light-on-dark ones kept (--polarity to say which).
+            pose: the OpenPose body skeleton (controlnet_aux OpenposeDetector); needs body_pose_model.pth \
+            (--model PATH, or --models DIR / EASEL_MODELS); --json writes the pose in the A1111 ControlNet \
+            extension's JSON format; --from-json POSE.json draws such a file with no photo.
             INPUT may be PNG, JPEG, WebP or BMP; OUTPUT is written as PNG.
             """)
 
     /// The annotators this command offers, by the name users type.
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case canny, scribble
+        case canny, scribble, pose
     }
 
     @Argument(help: "Which annotator: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var kind: Kind
 
-    @Argument(help: "The input image.")
-    var input: String
+    @Argument(help: "The input image (not with --from-json).")
+    var input: String?
 
     @Option(name: .shortAndLong, help: "Where to write the condition map (PNG).")
     var output: String
@@ -42,6 +47,18 @@ struct AnnotateCommand: ParsableCommand {
 
     @Option(help: "Scribble: automatic, dark-on-light or light-on-dark (default automatic).")
     var polarity: ScribblePolarityArgument?
+
+    @Option(help: "Pose: the body weight file (body_pose_model.pth or .safetensors).")
+    var model: String?
+
+    @Option(help: "Pose: a folder holding body_pose_model.pth (default: $\(AnnotatorWeights.environmentVariable)).")
+    var models: String?
+
+    @Option(help: "Pose: also write the detected pose as JSON (A1111 ControlNet extension format).")
+    var json: String?
+
+    @Option(name: .customLong("from-json"), help: "Pose: draw this pose JSON instead of detecting (no INPUT).")
+    var fromJSON: String?
 
     /// Largest detect resolution accepted: far above any ControlNet's training size, low enough that a
     /// typo cannot ask for gigabytes.
@@ -62,22 +79,57 @@ struct AnnotateCommand: ParsableCommand {
         if kind != .scribble, polarity != nil {
             throw ValidationError("--polarity applies to scribble only")
         }
+        if kind != .pose, model != nil || models != nil || json != nil || fromJSON != nil {
+            throw ValidationError("--model, --models, --json and --from-json apply to pose only")
+        }
+        if fromJSON != nil {
+            if input != nil { throw ValidationError("give either INPUT or --from-json, not both") }
+            if model != nil || models != nil || json != nil || resolution != nil {
+                throw ValidationError("--from-json draws the file at its canvas size; --model, --models, --json and --resolution do not apply")
+            }
+        } else if input == nil {
+            throw ValidationError(kind == .pose ? "missing INPUT (or --from-json POSE.json)" : "missing INPUT")
+        }
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
         if !ext.isEmpty, ext != "png" {
             throw ValidationError("--output must be a .png file (condition maps are written as PNG), got '\(output)'")
         }
     }
 
-    func makeAnnotator() -> any Annotator {
+    func makeAnnotator() throws -> any Annotator {
         switch kind {
         case .canny: CannyAnnotator(low: low ?? 100, high: high ?? 200)
         case .scribble: ScribbleAnnotator(polarity: polarity?.polarity ?? .automatic)
+        case .pose: try makePoseAnnotator()
         }
     }
 
+    func makePoseAnnotator() throws -> PoseAnnotator {
+        try PoseAnnotator(contentsOf: PoseAnnotator.weights.locate(explicitPath: model, modelsFolder: models))
+    }
+
     func run() throws {
-        let image = try Image.load(from: URL(fileURLWithPath: input))
-        let map = try makeAnnotator().annotate(image, options: AnnotationOptions(detectResolution: resolution))
+        if let fromJSON {
+            let figure = try PoseJSON.read(from: URL(fileURLWithPath: fromJSON))
+            let map = try PoseDrawing.draw(figure)
+            try map.writePNG(to: URL(fileURLWithPath: output))
+            print("wrote \(output) (pose from \(fromJSON), \(figure.people.count) people, \(map.width)x\(map.height))")
+            return
+        }
+        // validate() has checked that INPUT is given without --from-json.
+        let image = try Image.load(from: URL(fileURLWithPath: input ?? ""))
+        let options = AnnotationOptions(detectResolution: resolution)
+        if kind == .pose {
+            let (map, figure) = try makePoseAnnotator().annotateWithPose(image, options: options)
+            try map.writePNG(to: URL(fileURLWithPath: output))
+            if let json {
+                try PoseJSON.encode(figure).write(to: URL(fileURLWithPath: json), options: .atomic)
+            }
+            print("wrote \(output) (pose, \(figure.people.count) people, \(map.width)x\(map.height))"
+                + (json.map { "; pose JSON \($0)" } ?? ""))
+            return
+        }
+        let map = try makeAnnotator().annotate(image, options: options)
         try map.writePNG(to: URL(fileURLWithPath: output))
         print("wrote \(output) (\(kind.rawValue), \(map.width)x\(map.height))")
     }

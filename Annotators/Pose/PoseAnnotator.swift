@@ -1,0 +1,51 @@
+import AnnotatorCore
+import EaselCheckpoint
+import EaselDiffusion
+import EaselImage
+import Foundation
+
+/// OpenPose body pose maps for ControlNet's openpose model: controlnet_aux's `OpenposeDetector` with its
+/// defaults (body only, detect and image resolution 512): the pose is detected at the detect size and
+/// drawn on a black canvas of that size (`PoseDrawing`), then fitted to the output size as every detector.
+public struct PoseAnnotator: Annotator {
+    public let name = "pose"
+    public let defaultDetectResolution = 512
+    public let estimator: BodyPoseEstimator
+
+    /// Where the body weights are looked for: `body_pose_model.pth` as lllyasviel/Annotators ships it, or the
+    /// same tensors as `.safetensors`.
+    public static let weights = AnnotatorWeights(
+        annotator: "pose", fileNames: ["body_pose_model.pth", "body_pose_model.safetensors"],
+        description: "the OpenPose body model, as lllyasviel/Annotators ships it")
+
+    public init(network: BodyPoseNetwork) {
+        estimator = BodyPoseEstimator(network: network)
+    }
+
+    /// Loads the network from a weight file (whatever `CheckpointInventory` reads: `.safetensors`, and `.pth`
+    /// once EaselCheckpoint reads PyTorch files).
+    public init(contentsOf url: URL) throws {
+        let inventory = try CheckpointInventory(contentsOf: url)
+        guard inventory.components.count == 1, let component = inventory.components.first else {
+            throw WeightError.invalidConfiguration("'\(url.path)' is not a single OpenPose body weight file")
+        }
+        self.init(network: try BodyPoseNetwork(loading: component))
+    }
+
+    public func detect(_ image: Image) throws -> Image {
+        try PoseDrawing.draw(try estimator.figure(in: image))
+    }
+
+    /// The map and the pose found, the pose on the detect-size canvas (what the JSON records, as the
+    /// A1111 extension's `json_pose_callback` does).
+    public func annotateWithPose(_ image: Image, options: AnnotationOptions = AnnotationOptions()) throws
+        -> (map: Image, figure: PoseFigure)
+    {
+        let resolutions = try DetectorFlow.resolutions(for: self, options)
+        let input = try image.hwc3().resizedForDetection(resolution: resolutions.detect, rule: detectResolutionRule)
+        let figure = try estimator.figure(in: input)
+        let map = try DetectorFlow.fitOutput(
+            try PoseDrawing.draw(figure), detectInput: input, imageResolution: resolutions.image, rule: detectResolutionRule)
+        return (map, figure)
+    }
+}
