@@ -3,7 +3,7 @@
 //
 // System libraries (OpenBLAS, libpng, OpenCV) are found through pkg-config; no unsafe flags, so Easel can be
 // used as a dependency. Dependency arrows point one way:
-//   EaselTensor <- EaselCheckpoint, EaselImage <- EaselDiffusion <- Easel; EaselImage <- Annotators <- Easel (control units' preprocessors); Easel, Annotators <- EaselCLI <- easel, Examples.
+//   EaselTensor <- EaselCheckpoint, EaselImage <- EaselDiffusion <- Easel; EaselImage <- Annotators <- Easel (control units' preprocessors; the neural ones also use EaselDiffusion's weight loading); Easel, Annotators <- EaselCLI <- easel, Examples.
 import PackageDescription
 
 let package = Package(
@@ -14,7 +14,9 @@ let package = Package(
         .library(name: "EaselImage", targets: ["EaselImage"]),
         .library(name: "EaselDiffusion", targets: ["EaselDiffusion"]),
         .library(name: "Easel", targets: ["Easel"]),
-        .library(name: "EaselAnnotators", targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator"]),
+        .library(
+            name: "EaselAnnotators",
+            targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "SegmentationAnnotator"]),
         .executable(name: "easel", targets: ["easel"]),
         .executable(name: "annotate-samples", targets: ["AnnotateSamples"]),
         .executable(name: "scribble-to-image", targets: ["ScribbleToImage"]),
@@ -58,6 +60,10 @@ let package = Package(
         .target(
             name: "ScribbleAnnotator", dependencies: ["AnnotatorCore", "EaselImage"],
             path: "Annotators/Scribble"),
+        .target(
+            name: "SegmentationAnnotator",
+            dependencies: ["AnnotatorCore", "EaselImage", "EaselDiffusion", "EaselTensor", "EaselCheckpoint"],
+            path: "Annotators/Segmentation"),
 
         // MARK: Command line
         .target(
@@ -112,7 +118,10 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AnnotatorTests",
-            dependencies: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "EaselImage", "EaselTestSupport"],
+            dependencies: [
+                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "SegmentationAnnotator", "EaselImage",
+                "EaselTensor", "EaselCheckpoint", "EaselDiffusion", "EaselTestSupport",
+            ],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EaselCLITests", dependencies: ["EaselCLI", "EaselImage", "EaselCheckpoint", "EaselTestSupport"],
