@@ -103,7 +103,7 @@ public struct SegformerImageProcessorConfig: Codable, Sendable, Equatable {
     /// 8-bit image, then `float32(float64(x) * rescale_factor)`, then `(x - mean) / std` in float32.
     public func pixelValues(for image: Image) throws -> Tensor {
         guard image.layout.channels == 3 else {
-            throw WeightError.invalidConfiguration("the segmentation preprocessor takes an RGB image, got \(image.layout)")
+            throw SegmentationError.invalidInput("the preprocessor takes an RGB image, got \(image.layout)")
         }
         guard imageMean.count == 3, imageStd.count == 3, imageStd.allSatisfy({ $0 != 0 }) else {
             throw WeightError.invalidConfiguration("image_mean and image_std must have 3 entries, std non-zero")

@@ -35,14 +35,17 @@ public struct UperNetForSemanticSegmentation: Sendable {
     /// Class logits `[N, num_labels, H, W]` for normalised `pixelValues` `[N, 3, H, W]` (the `logits` of
     /// `SemanticSegmenterOutput`).
     public func callAsFunction(_ pixelValues: Tensor) throws -> Tensor {
-        guard pixelValues.rank == 4, pixelValues.shape[1] == config.backboneConfig.numChannels else {
-            throw WeightError.invalidConfiguration(
-                "UperNet expects pixel values [N, \(config.backboneConfig.numChannels), H, W], got \(pixelValues.shape)")
+        let channels = config.backboneConfig.numChannels
+        guard pixelValues.rank == 4, pixelValues.shape[1] == channels else {
+            throw SegmentationError.invalidInput("UperNet expects pixel values [N, \(channels), H, W], got \(pixelValues.shape)")
+        }
+        // The stem divides by patch_size and every later stage by 2; each map must keep at least one pixel.
+        let stride = config.backboneConfig.patchSize << (config.backboneConfig.hiddenSizes.count - 1)
+        guard pixelValues.shape[2] >= stride, pixelValues.shape[3] >= stride else {
+            throw SegmentationError.invalidInput(
+                "input \(pixelValues.shape[3])x\(pixelValues.shape[2]) is smaller than the backbone's stride \(stride)")
         }
         let features = backbone(pixelValues)
-        guard features.allSatisfy({ $0.shape[2] > 0 && $0.shape[3] > 0 }) else {
-            throw WeightError.invalidConfiguration("input \(pixelValues.shape) is too small for the backbone's strides")
-        }
         let logits = decodeHead(features)
         return interpolate(
             logits, size: (pixelValues.shape[2], pixelValues.shape[3]), mode: .bilinear, alignCorners: false)
@@ -51,17 +54,21 @@ public struct UperNetForSemanticSegmentation: Sendable {
 
 extension UperNetForSemanticSegmentation {
     /// Loads a transformers model folder (`config.json` + `model.safetensors` or another weight file that
-    /// `CheckpointInventory` reads, e.g. a `.pth` state dict), or a weight file whose folder holds the
-    /// `config.json`.
+    /// `CheckpointInventory` reads, e.g. a `.pth` state dict), or a weight file (with the `config.json` of its
+    /// folder, or, when there is none, the configuration its tensors imply: `UperNetConfig(inferredFrom:)`).
     public init(contentsOf url: URL) throws {
-        let folder = Self.folder(of: url)
-        let config = try UperNetConfig(contentsOf: folder.appendingPathComponent("config.json"))
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw SegmentationError.modelNotFound(path: url.path)
+        }
+        let configURL = Self.folder(of: url).appendingPathComponent("config.json")
         let inventory = try CheckpointInventory(contentsOf: url)
         guard let weights = inventory.components.first, inventory.components.count == 1 else {
             throw CheckpointError.invalidModelFolder(
                 path: url.path,
                 reason: "expected one UperNet's weights, found \(inventory.components.count) components")
         }
+        let config = FileManager.default.fileExists(atPath: configURL.path)
+            ? try UperNetConfig(contentsOf: configURL) : try UperNetConfig(inferredFrom: weights)
         try self.init(config: config, weights: weights)
     }
 

@@ -119,6 +119,30 @@ import Testing
         #expect(segmenter.model.config.numLabels == 6)
     }
 
+    @Test func configIsInferredFromALoneWeightFile() throws {
+        let source = try Self.folder.url("Segmentation_model")
+        let written = try UperNetConfig(contentsOf: source.appendingPathComponent("config.json"))
+        let temporary = try TemporaryFolder()
+        let file = temporary.path("upernet.safetensors")
+        try FileManager.default.copyItem(at: source.appendingPathComponent("model.safetensors"), to: file)
+        let model = try UperNetForSemanticSegmentation(contentsOf: file)
+        var expected = written
+        expected.id2label = nil  // names are not in the weights
+        #expect(model.config == expected)
+        let fixture = try Self.outputs()
+        let error = maxRelativeError(try model(try fixture.tensor("pixel_values")), try fixture.tensor("logits"))
+        #expect(error < 2e-6, "logits: \(error)")
+    }
+
+    @Test func inputErrorsAreThrown() throws {
+        let segmenter = try Self.segmenter()
+        let missing = URL(fileURLWithPath: "/nonexistent/upernet")
+        #expect(throws: SegmentationError.modelNotFound(path: missing.path)) { try UperNetSegmenter(contentsOf: missing) }
+        // Smaller than the total stride (4 * 2^3 = 32): an error, not a crash in the convolutions.
+        #expect(throws: SegmentationError.self) { try segmenter.model(Tensor(zeros: [1, 3, 16, 64])) }
+        #expect(throws: SegmentationError.self) { try segmenter.model(Tensor(zeros: [1, 4, 64, 64])) }
+    }
+
     @Test func loadingNamesMissingAndUnexpectedTensors() throws {
         let url = try Self.folder.url("Segmentation_model")
         let config = try UperNetConfig(contentsOf: url.appendingPathComponent("config.json"))
