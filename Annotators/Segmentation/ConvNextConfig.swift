@@ -12,8 +12,9 @@ public struct ConvNextConfig: Codable, Sendable, Equatable {
     public var hiddenAct: String = "gelu"
     /// Each layer has a `layer_scale_parameter` when this is positive.
     public var layerScaleInitValue: Double = 1e-6
-    /// The stages whose normalised outputs the backbone returns ("stage1" ... "stageN"); nil: the last one
-    /// (transformers' default `out_features`).
+    /// The stages whose normalised outputs the backbone returns ("stage1" ... "stageN"; read from
+    /// `out_indices` when the file has only those); nil: the last one (transformers' default). The stem
+    /// ("stem", index 0) is not supported.
     public var outFeatures: [String]?
 
     public init() {}
@@ -27,6 +28,7 @@ public struct ConvNextConfig: Codable, Sendable, Equatable {
         case hiddenAct = "hidden_act"
         case layerScaleInitValue = "layer_scale_init_value"
         case outFeatures = "out_features"
+        case outIndices = "out_indices"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,6 +42,22 @@ public struct ConvNextConfig: Codable, Sendable, Equatable {
         hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? d.hiddenAct
         layerScaleInitValue = try c.decodeIfPresent(Double.self, forKey: .layerScaleInitValue) ?? d.layerScaleInitValue
         outFeatures = try c.decodeIfPresent([String].self, forKey: .outFeatures)
+        // Files that give only out_indices: indices into stage_names, where 0 is the stem.
+        if outFeatures == nil, let indices = try c.decodeIfPresent([Int].self, forKey: .outIndices) {
+            outFeatures = indices.map { $0 == 0 ? "stem" : "stage\($0)" }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(modelType, forKey: .modelType)
+        try c.encode(numChannels, forKey: .numChannels)
+        try c.encode(patchSize, forKey: .patchSize)
+        try c.encode(hiddenSizes, forKey: .hiddenSizes)
+        try c.encode(depths, forKey: .depths)
+        try c.encode(hiddenAct, forKey: .hiddenAct)
+        try c.encode(layerScaleInitValue, forKey: .layerScaleInitValue)
+        try c.encodeIfPresent(outFeatures, forKey: .outFeatures)
     }
 
     /// The 0-based stage indices the backbone returns, in order: "stageK" is stage K - 1.

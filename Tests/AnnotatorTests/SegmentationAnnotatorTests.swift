@@ -37,6 +37,16 @@ import Testing
         #expect(model.backbone.outputStages == [0, 1, 2, 3])
     }
 
+    @Test func outIndicesStandInForOutFeatures() throws {
+        let json = #"{"model_type": "convnext", "hidden_sizes": [4, 8, 12], "depths": [1, 1, 1], "out_indices": [2, 3]}"#
+        let config = try JSONDecoder().decode(ConvNextConfig.self, from: Data(json.utf8))
+        #expect(try config.outputStages() == [1, 2])
+        let stem = #"{"model_type": "convnext", "out_indices": [0, 4]}"#
+        #expect(throws: WeightError.self) {
+            try JSONDecoder().decode(ConvNextConfig.self, from: Data(stem.utf8)).validate()
+        }
+    }
+
     @Test func backboneFeaturesMatchTransformers() throws {
         let fixture = try Self.outputs()
         let model = try Self.segmenter().model
