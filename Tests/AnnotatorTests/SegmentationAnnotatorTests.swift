@@ -95,9 +95,22 @@ import Testing
 
     @Test func conditionMapMatchesDiffusersSegExample() throws {
         let image = try Self.folder.image("Segmentation_input.png")
+        // The smallest reference top-2 margin of the resized logits is 2.9e-5, 40 times the logit error: exact.
         let map = try SegmentationAnnotator(segmenter: Self.segmenter()).detect(image)
         let expected = try Self.folder.image("Segmentation_map.png").hwc3()
         #expect(map.width == expected.width && map.height == expected.height)
+        let differing = zip(map.pixels, expected.pixels).filter { $0 != $1 }.count
+        #expect(differing == 0, "\(differing) samples differ")
+    }
+
+    @Test func annotateMatchesResizeImageThenTheExample() throws {
+        let annotator = try SegmentationAnnotator(segmenter: Self.segmenter())
+        let image = try Self.folder.image("chelsea.png")
+        // 451x300 -> 128x64 (INTER_AREA); the smallest reference top-2 margin is 1.4e-5, 20 times the logit
+        // error, so the map must be exact.
+        let map = try annotator.annotate(image, options: AnnotationOptions(detectResolution: 64))
+        let expected = try Self.folder.image("Segmentation_flow_64.png").hwc3()
+        #expect(map.width == 128 && map.height == 64)
         let differing = zip(map.pixels, expected.pixels).filter { $0 != $1 }.count
         #expect(differing == 0, "\(differing) samples differ")
     }

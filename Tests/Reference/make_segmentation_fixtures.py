@@ -15,6 +15,9 @@ Writes under Tests/AnnotatorTests/Fixtures/:
   condition map of diffusers' seg ControlNet example (sd-controlnet-seg model card) for it, step by step:
   processor -> model -> `post_process_semantic_segmentation(target_sizes=[image.size[::-1]])` (logits resized
   bilinearly to the image, argmax) -> each label painted with its palette colour (labels past 150 stay black).
+- Segmentation_flow_64.png: the annotator's flow at detect resolution 64 on chelsea.png: controlnet_aux's
+  `resize_image(HWC3(img), 64)` (INTER_AREA to 128x64), then the same example on that image. (At 128 the
+  smallest top-2 margin is 8e-7, as small as float32's error; at 64 it is 1.4e-5.)
 
 Every parameter is drawn at random with unit-scale outputs (conv and linear weights ~ N(0, 1/fan_in), biases
 N(0, 0.1), norm and layer-scale weights 1 + N(0, 0.2), BatchNorm running means N(0, 0.1) and variances
@@ -33,7 +36,8 @@ from safetensors import safe_open
 from transformers import ConvNextConfig, SegformerImageProcessor, UperNetConfig, UperNetForSemanticSegmentation
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_util import ROOT, controlnet_aux_module, fixtures_dir, save_fixture, write_safetensors  # noqa: E402
+from fixture_util import (  # noqa: E402
+    ROOT, controlnet_aux_module, fixtures_dir, save_fixture, with_and_without_ipp, write_safetensors)
 
 torch.set_num_threads(2)
 OUT = fixtures_dir("AnnotatorTests")
@@ -90,6 +94,21 @@ def margin(logits):
     return float((top[:, 0] - top[:, 1]).min())
 
 
+def condition_map(model, processor, image, palette):
+    """diffusers' seg ControlNet example (sd-controlnet-seg model card), verbatim in effect."""
+    with torch.no_grad():
+        outputs = model(processor(image, return_tensors="pt").pixel_values.double())
+    seg = processor.post_process_semantic_segmentation(outputs, target_sizes=[image.size[::-1]])[0]
+    resized = torch.nn.functional.interpolate(outputs.logits, size=image.size[::-1], mode="bilinear",
+                                              align_corners=False)
+    print("condition map %dx%d: min top-2 margin %.2e, labels %s"
+          % (image.width, image.height, margin(resized), sorted(set(seg.flatten().tolist()))))
+    color_seg = np.zeros((seg.shape[0], seg.shape[1], 3), dtype=np.uint8)
+    for label, color in enumerate(np.array(palette)):
+        color_seg[seg.numpy() == label, :] = color
+    return Image.fromarray(color_seg)
+
+
 def main():
     model = make_model()
     processor = SegformerImageProcessor(size={"height": HEIGHT, "width": WIDTH})
@@ -120,17 +139,15 @@ def main():
     image.save(os.path.join(OUT, "Segmentation_input.png"))
     processed = processor(image, return_tensors="pt").pixel_values
     tensors["processed"] = processed
-    with torch.no_grad():
-        outputs = model(processed.double())
-    seg = processor.post_process_semantic_segmentation(outputs, target_sizes=[image.size[::-1]])[0]
-    resized = torch.nn.functional.interpolate(outputs.logits, size=image.size[::-1], mode="bilinear",
-                                              align_corners=False)
-    print("condition map: min top-2 margin %.2e, labels %s" % (margin(resized), sorted(set(seg.flatten().tolist()))))
-    # diffusers' seg ControlNet example, verbatim in effect.
-    color_seg = np.zeros((seg.shape[0], seg.shape[1], 3), dtype=np.uint8)
-    for label, color in enumerate(np.array(palette)):
-        color_seg[seg.numpy() == label, :] = color
-    Image.fromarray(color_seg).save(os.path.join(OUT, "Segmentation_map.png"))
+    condition_map(model, processor, image, palette).save(os.path.join(OUT, "Segmentation_map.png"))
+
+    # The annotator flow at detect resolution 64: controlnet_aux's HWC3 and resize_image (INTER_AREA here,
+    # where the opencv-python wheel's Intel IPP and OpenCV's own code agree), then the example on that image.
+    util = controlnet_aux_module("util")
+    with_ipp, own = with_and_without_ipp(lambda: util.resize_image(util.HWC3(np.array(chelsea)), 64))
+    assert (with_ipp == own).all(), "IPP changes the detect input; the test would need the IPP-free case"
+    print("flow: chelsea %dx%d -> detect input %dx%d" % (chelsea.width, chelsea.height, own.shape[1], own.shape[0]))
+    condition_map(model, processor, Image.fromarray(own), palette).save(os.path.join(OUT, "Segmentation_flow_64.png"))
     save_fixture("AnnotatorTests", "Segmentation_outputs", tensors)
 
 
