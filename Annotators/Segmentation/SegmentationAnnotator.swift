@@ -16,6 +16,13 @@ public struct SegmentationAnnotator: Annotator {
 
     public init(segmenter: UperNetSegmenter) { self.segmenter = segmenter }
 
+    /// The model a models folder should hold for "seg", by its Hugging Face name (a folder of that name with
+    /// config.json, model.safetensors and preprocessor_config.json), for lookups and missing-file messages.
+    public static let modelName = "upernet-convnext-small"
+    /// What that model is, for error messages.
+    public static let modelDescription =
+        "the UperNet + ConvNeXt-small ADE20K segmentation model (openmmlab/upernet-convnext-small on Hugging Face)"
+
     /// Loads the model from a folder holding config.json, the weights and (optionally)
     /// preprocessor_config.json, e.g. a download of openmmlab/upernet-convnext-small.
     public init(contentsOf url: URL) throws {
