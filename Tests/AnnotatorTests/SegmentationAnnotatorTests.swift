@@ -47,6 +47,18 @@ import Testing
         }
     }
 
+    @Test func processorConfigDefaultsAndOldSizes() throws {
+        // No keys: SegformerImageProcessor's class defaults (what openmmlab's ADE20K models save).
+        let defaults = try JSONDecoder().decode(SegformerImageProcessorConfig.self, from: Data("{}".utf8))
+        #expect(defaults == SegformerImageProcessorConfig())
+        #expect(defaults.height == 512 && defaults.width == 512 && defaults.resample == 2)
+        // Feature-extractor era files give the size as one number.
+        let old = try JSONDecoder().decode(SegformerImageProcessorConfig.self, from: Data(#"{"size": 640}"#.utf8))
+        #expect(old.height == 640 && old.width == 640)
+        let shortest = Data(#"{"size": {"shortest_edge": 512}}"#.utf8)
+        #expect(throws: WeightError.self) { try JSONDecoder().decode(SegformerImageProcessorConfig.self, from: shortest) }
+    }
+
     @Test func backboneFeaturesMatchTransformers() throws {
         let fixture = try Self.outputs()
         let model = try Self.segmenter().model
