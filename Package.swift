@@ -3,7 +3,7 @@
 //
 // System libraries (OpenBLAS, libpng, OpenCV) are found through pkg-config; no unsafe flags, so Easel can be
 // used as a dependency. Dependency arrows point one way:
-//   EaselTensor <- EaselCheckpoint, EaselImage <- EaselDiffusion <- Easel; EaselImage <- Annotators <- Easel (control units' preprocessors); Easel, Annotators <- EaselCLI <- easel, Examples.
+//   EaselTensor <- EaselCheckpoint, EaselImage <- EaselDiffusion <- Easel; EaselImage <- Annotators <- Easel (control units' preprocessors; the neural ones also use EaselDiffusion's weight loading); Easel, Annotators <- EaselCLI <- easel, Examples.
 import PackageDescription
 
 let package = Package(
@@ -14,7 +14,9 @@ let package = Package(
         .library(name: "EaselImage", targets: ["EaselImage"]),
         .library(name: "EaselDiffusion", targets: ["EaselDiffusion"]),
         .library(name: "Easel", targets: ["Easel"]),
-        .library(name: "EaselAnnotators", targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator"]),
+        .library(
+            name: "EaselAnnotators",
+            targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "SegmentationAnnotator"]),
         .executable(name: "easel", targets: ["easel"]),
         .executable(name: "annotate-samples", targets: ["AnnotateSamples"]),
         .executable(name: "scribble-to-image", targets: ["ScribbleToImage"]),
@@ -63,6 +65,10 @@ let package = Package(
             name: "PoseAnnotator",
             dependencies: ["AnnotatorCore", "EaselImage", "EaselTensor", "EaselCheckpoint", "EaselDiffusion", "COpenCV"],
             path: "Annotators/Pose"),
+        .target(
+            name: "SegmentationAnnotator",
+            dependencies: ["AnnotatorCore", "EaselImage", "EaselDiffusion", "EaselTensor", "EaselCheckpoint"],
+            path: "Annotators/Segmentation"),
 
         // MARK: Command line
         .target(
@@ -118,8 +124,8 @@ let package = Package(
         .testTarget(
             name: "AnnotatorTests",
             dependencies: [
-                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "EaselImage", "EaselTensor",
-                "EaselCheckpoint", "EaselDiffusion", "EaselTestSupport",
+                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "SegmentationAnnotator",
+                "EaselImage", "EaselTensor", "EaselCheckpoint", "EaselDiffusion", "EaselTestSupport",
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(
