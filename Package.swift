@@ -76,7 +76,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Easel", "EaselDiffusion", "EaselTensor", "EaselCheckpoint", "EaselImage",
-                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator",
+                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "SegmentationAnnotator",
             ]),
         .executableTarget(name: "easel", dependencies: ["EaselCLI"]),
 

@@ -23,6 +23,10 @@ public struct SegmentationAnnotator: Annotator {
     public static let modelDescription =
         "the UperNet + ConvNeXt-small ADE20K segmentation model (openmmlab/upernet-convnext-small on Hugging Face)"
 
+    /// Where `easel annotate seg` and ControlNet units look for the model: `--model PATH`, or a folder named
+    /// `modelName` in the models folder (`--models DIR`, `EASEL_MODELS`).
+    public static let weights = AnnotatorWeights(annotator: "seg", fileNames: [modelName], description: modelDescription)
+
     /// Loads the model from a folder holding config.json, the weights and (optionally)
     /// preprocessor_config.json, e.g. a download of openmmlab/upernet-convnext-small.
     public init(contentsOf url: URL) throws {

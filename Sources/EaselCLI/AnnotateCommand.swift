@@ -5,8 +5,9 @@ import EaselImage
 import Foundation
 import PoseAnnotator
 import ScribbleAnnotator
+import SegmentationAnnotator
 
-/// `easel annotate canny|scribble|pose INPUT --output OUT`: makes a ControlNet condition map;
+/// `easel annotate canny|scribble|pose|seg INPUT --output OUT`: makes a ControlNet condition map;
 /// `easel annotate pose --from-json POSE.json --output OUT` draws a pose map from pose JSON alone.
 struct AnnotateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,12 +20,17 @@ struct AnnotateCommand: ParsableCommand {
             pose: the OpenPose body skeleton (controlnet_aux OpenposeDetector); needs body_pose_model.pth \
             (--model PATH, or --models DIR / EASEL_MODELS); --json writes the pose in the A1111 ControlNet \
             extension's JSON format; --from-json POSE.json draws such a file with no photo.
+            seg: ADE20K classes painted in the ControlNet seg palette (UperNet + ConvNeXt-small); needs the \
+            upernet-convnext-small model folder (--model PATH, or --models DIR / EASEL_MODELS).
             INPUT may be PNG, JPEG, WebP or BMP; OUTPUT is written as PNG.
             """)
 
     /// The annotators this command offers, by the name users type.
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case canny, scribble, pose
+        case canny, scribble, pose, seg
+
+        /// Whether the annotator is a network whose weights the user brings (--model / --models).
+        var needsWeights: Bool { self == .pose || self == .seg }
     }
 
     @Argument(help: "Which annotator: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -48,10 +54,10 @@ struct AnnotateCommand: ParsableCommand {
     @Option(help: "Scribble: automatic, dark-on-light or light-on-dark (default automatic).")
     var polarity: ScribblePolarityArgument?
 
-    @Option(help: "Pose: the body weight file (body_pose_model.pth or .safetensors).")
+    @Option(help: "Pose, seg: the weights (body_pose_model.pth; the upernet-convnext-small folder).")
     var model: String?
 
-    @Option(help: "Pose: a folder holding body_pose_model.pth (default: $\(AnnotatorWeights.environmentVariable)).")
+    @Option(help: "Pose, seg: a folder holding those weights under their usual names (default: $\(AnnotatorWeights.environmentVariable)).")
     var models: String?
 
     @Option(help: "Pose: also write the detected pose as JSON (A1111 ControlNet extension format).")
@@ -79,8 +85,11 @@ struct AnnotateCommand: ParsableCommand {
         if kind != .scribble, polarity != nil {
             throw ValidationError("--polarity applies to scribble only")
         }
-        if kind != .pose, model != nil || models != nil || json != nil || fromJSON != nil {
-            throw ValidationError("--model, --models, --json and --from-json apply to pose only")
+        if !kind.needsWeights, model != nil || models != nil {
+            throw ValidationError("--model and --models apply to pose and seg only")
+        }
+        if kind != .pose, json != nil || fromJSON != nil {
+            throw ValidationError("--json and --from-json apply to pose only")
         }
         if fromJSON != nil {
             if input != nil { throw ValidationError("give either INPUT or --from-json, not both") }
@@ -101,6 +110,9 @@ struct AnnotateCommand: ParsableCommand {
         case .canny: CannyAnnotator(low: low ?? 100, high: high ?? 200)
         case .scribble: ScribbleAnnotator(polarity: polarity?.polarity ?? .automatic)
         case .pose: try makePoseAnnotator()
+        case .seg:
+            try SegmentationAnnotator(
+                contentsOf: SegmentationAnnotator.weights.locate(explicitPath: model, modelsFolder: models))
         }
     }
 
