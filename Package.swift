@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "easel", targets: ["easel"]),
         .executable(name: "annotate-samples", targets: ["AnnotateSamples"]),
         .executable(name: "scribble-to-image", targets: ["ScribbleToImage"]),
+        .executable(name: "pose-guided", targets: ["PoseGuided"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -94,6 +95,14 @@ let package = Package(
                 "Easel", "EaselImage", "ScribbleAnnotator",
             ],
             path: "Examples/ScribbleToImage",
+            resources: [.copy("Samples")]),
+        .executableTarget(
+            name: "PoseGuided",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Easel", "EaselImage", "PoseAnnotator",
+            ],
+            path: "Examples/PoseGuided",
             resources: [.copy("Samples")]),
 
         // MARK: Tests

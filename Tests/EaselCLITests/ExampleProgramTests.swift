@@ -26,4 +26,29 @@ import Testing
         #expect(file.image.width == 64 && file.image.height == 64)
         #expect(file.text["parameters"]?.contains("ControlNet 0: \"Module: scribble") == true)
     }
+
+    @Test func poseGuidedNamesTheModelsItNeeds() throws {
+        let result = try EaselProcess.run([], program: "pose-guided")
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("--model PATH"))
+        #expect(result.standardError.contains("--controlnet PATH"))
+    }
+
+    /// From the bundled pose JSON alone: the pose map is drawn (the A1111 canvas, 512x512) and guides the picture.
+    @Test func poseGuidedRunsOnTinyModels() throws {
+        let folder = try TemporaryFolder()
+        let output = folder.path("figure.png")
+        let result = try EaselProcess.run(
+            ["--model", try PipelineFixtures.modelFolder().path,
+             "--controlnet", try PipelineFixtures.folder.url("ControlPipeline_net_b").path,
+             "--steps", "2", "--size", "64", "--output", output.path],
+            program: "pose-guided")
+        #expect(result.status == 0, "\(result.standardError)")
+        let picture = try ImageFile.load(from: output)
+        #expect(picture.image.width == 64 && picture.image.height == 64)
+        #expect(picture.text["parameters"]?.contains("ControlNet 0:") == true)
+        let map = try Image.load(from: folder.path("figure-pose.png"))
+        #expect(map.width == 512 && map.height == 512)
+        #expect(map.pixels.contains { $0 > 0 })
+    }
 }
