@@ -3,10 +3,12 @@ import ArgumentParser
 import CannyAnnotator
 import Easel
 import EaselImage
-import ScribbleAnnotator
 import Foundation
+import PoseAnnotator
+import ScribbleAnnotator
+import SegmentationAnnotator
 
-/// One `--control model=PATH,image=PATH[,preprocessor=canny|scribble][,weight=X][,start=X][,end=X]
+/// One `--control model=PATH,image=PATH[,preprocessor=canny|scribble|pose|seg][,weight=X][,start=X][,end=X]
 /// [,mode=balanced|prompt|control][,resize=just|crop|fill]` value (DESIGN.md's contract), checked as a usage
 /// matter: an unknown key, a value that is not a number, start > end or a missing model or image is a
 /// `ValidationError` (exit 2); the files are read later (exit 1 when they cannot be).
@@ -21,13 +23,21 @@ struct ControlSpec: Equatable {
     var resize: ResizeMode = .cropAndResize
 
     enum Preprocessor: String, CaseIterable {
-        case canny, scribble
+        case canny, scribble, pose, seg
 
-        /// The annotator with `easel annotate`'s defaults.
-        func makeAnnotator() -> any Annotator {
+        /// The annotator with `easel annotate`'s defaults; the networks' weights are looked up in the models
+        /// folder (`EASEL_MODELS`) under their usual names, as `easel annotate --models` does.
+        func makeAnnotator(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any Annotator {
             switch self {
             case .canny: CannyAnnotator(low: 100, high: 200)
             case .scribble: ScribbleAnnotator(polarity: .automatic)
+            case .pose:
+                try PoseAnnotator(
+                    contentsOf: PoseAnnotator.weights.locate(explicitPath: nil, modelsFolder: nil, environment: environment))
+            case .seg:
+                try SegmentationAnnotator(
+                    contentsOf: SegmentationAnnotator.weights.locate(
+                        explicitPath: nil, modelsFolder: nil, environment: environment))
             }
         }
     }
@@ -82,10 +92,11 @@ struct ControlSpec: Equatable {
         }
     }
 
-    /// The unit, with its condition image read from `image` and `net` already loaded.
-    func makeUnit(net: LoadedControlNet, image: Image) -> ControlUnit {
+    /// The unit, with its condition image read from `image` and `net` already loaded. Throws when a
+    /// preprocessor's weights cannot be found or read.
+    func makeUnit(net: LoadedControlNet, image: Image) throws -> ControlUnit {
         var unit = ControlUnit(controlNet: net, image: image)
-        unit.preprocessor = preprocessor?.makeAnnotator()
+        unit.preprocessor = try preprocessor?.makeAnnotator()
         unit.weight = weight
         unit.guidanceStart = start
         unit.guidanceEnd = end

@@ -128,7 +128,7 @@ struct GenerateCommand: ParsableCommand {
             let image = try Image.load(from: URL(fileURLWithPath: spec.image))
             let net = try nets[spec.model] ?? LoadedControlNet(contentsOf: URL(fileURLWithPath: spec.model))
             nets[spec.model] = net
-            request.controlUnits.append(spec.makeUnit(net: net, image: image))
+            request.controlUnits.append(try spec.makeUnit(net: net, image: image))
         }
         return request
     }
