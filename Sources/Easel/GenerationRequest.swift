@@ -40,6 +40,12 @@ public struct GenerationRequest: Sendable, Equatable {
     /// `StableDiffusionControlNetImg2ImgPipeline`: structure from the conditions, the rest from the prompt and
     /// the init image.
     public var controlUnits: [ControlUnit] = []
+    /// Inpainting: repaint the masked part of `initImage` (`Inpainting`, `InpaintMethod` for the two
+    /// procedures). Needs `initImage`; not together with `outpainting`.
+    public var inpainting: Inpainting?
+    /// Outpainting: grow `initImage`'s canvas and paint the new area (`Outpainting`). Needs `initImage`; not
+    /// together with `inpainting`.
+    public var outpainting: Outpainting?
 
     public init(prompt: String) {
         self.prompt = prompt
