@@ -100,8 +100,9 @@ struct GenerationPlan {
         usesGuidance = request.guidanceScale > 1
 
         if let masking, let source {
+            let given = outpaintCanvas?.image ?? request.initImage ?? source
             inpaint = try InpaintPlan(
-                source: source, mask: outpaintCanvas?.mask ?? masking.mask, method: masking.method, width: width, height: height,
+                source: masking.method == .diffusers ? source : given, mask: outpaintCanvas?.mask ?? masking.mask, method: masking.method, width: width, height: height,
                 latentFactor: factor)
         } else {
             inpaint = nil

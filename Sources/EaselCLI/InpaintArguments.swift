@@ -30,7 +30,7 @@ struct InpaintArguments: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "Outpainting: grow the canvas by LEFT,TOP,RIGHT,BOTTOM pixels and paint the new area.",
-        discussion: "The original keeps its pixels (outside an 8-pixel blend ramp along the extended sides). Keep the new sides multiples of 8 so the output has the canvas's size. The strength defaults to 1 here."))
+        discussion: "The original keeps its pixels (outside an 8-pixel blend ramp along the extended sides). The output has the canvas's size. The strength defaults to 1 here."))
     var extend: String?
 
     @Option(help: "Outpainting: how the new area starts out: edge, mirror, noise or gray (default edge).")

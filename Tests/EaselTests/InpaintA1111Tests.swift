@@ -68,6 +68,35 @@ import Testing
         #expect(difference.mismatches > 300, "\(difference)")
     }
 
+    /// An image whose sides are not multiples of 8 is generated at its size rounded down and resized back: the
+    /// result keeps the input's size and unmasked pixels, outpainting included (a canvas of 75 x 58).
+    @Test func oddSizesKeepTheInput() throws {
+        let input = try PipelineFixtures.initImage().cropped(to: PixelRegion(x1: 2, y1: 5, x2: 63, y2: 55))
+        let mask = try InpaintPipelineFixtures.mask().cropped(to: PixelRegion(x1: 2, y1: 5, x2: 63, y2: 55))
+        var request = try Self.request(A1111InpaintOptions())
+        request.initImage = input
+        request.inpainting = Inpainting(mask: mask)
+        let model = try PipelineFixtures.model()
+        let result = try StableDiffusionPipeline(model: model).generate(request)
+        #expect(result.image.width == 61 && result.image.height == 50)
+        #expect(result.parameters["Size"] == "56x48")
+        let kept = Self.keptPixels(try mask.blurred(4))
+        #expect(kept.count > 500)
+        #expect(kept.allSatisfy { Self.pixel(result.image, $0.0, $0.1) == Self.pixel(input, $0.0, $0.1) })
+
+        request.inpainting = nil
+        var outpainting = Outpainting(left: 6, top: 0, right: 8, bottom: 8)
+        outpainting.feather = 0
+        request.outpainting = outpainting
+        let outpainted = try StableDiffusionPipeline(model: model).generate(request)
+        #expect(outpainted.image.width == 75 && outpainted.image.height == 58)
+        var changed = 0
+        for y in 0..<input.height {
+            for x in 0..<input.width where Self.pixel(outpainted.image, x + 6, y) != Self.pixel(input, x, y) { changed += 1 }
+        }
+        #expect(changed == 0)
+    }
+
     /// Each masked-content choice starts the masked area from something else, so the images differ.
     @Test func maskedContentChoicesDiffer() throws {
         let model = try PipelineFixtures.model()

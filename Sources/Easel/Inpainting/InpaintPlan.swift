@@ -16,6 +16,11 @@ struct InpaintPlan {
     let blendMask: Tensor
     /// A1111's preparation (paste-back, masked content); nil for the diffusers method.
     let a1111: A1111InpaintPreparation?
+    /// Whole-picture A1111 inpainting of an image whose size is not the generation size (a side not a multiple
+    /// of 8, or another `width`/`height`): the original's unmasked pixels at the original's size. The decoded
+    /// image is resized back to that size and this is laid over it, so the result keeps the input's size and
+    /// pixels where A1111 would return the generation size (`finished` is not used then).
+    let originalSizeOverlay: InpaintOverlay?
     /// `[1, 3, H, W]`: the ControlNet v1.1 inpaint condition (image in [0, 1], repainted pixels -1).
     let controlCondition: Tensor
     /// The condition as a picture (repainted pixels black), for `GenerationResult.controlMaps`.
@@ -30,6 +35,7 @@ struct InpaintPlan {
                 image: source, mask: mask, width: width, height: height, vaeScaleFactor: latentFactor)
             blendMask = Tensor(shape: [1, 1, inputs.latentHeight, inputs.latentWidth], scalars: inputs.latentMask)
             a1111 = nil
+            originalSizeOverlay = nil
             // The condition is made from the image and mask at the generation size, as diffusers' docs make it
             // from images of that size (`make_inpaint_condition`).
             let rgb = source.droppingAlpha()
@@ -50,6 +56,15 @@ struct InpaintPlan {
                 scalars: try preparation.latentMask(latentWidth: latentWidth, latentHeight: latentHeight))
             a1111 = preparation
             conditionSource = (preparation.image, preparation.mask)
+            if options.area == .wholePicture, source.width != width || source.height != height {
+                // The same overlay A1111 builds at the processing size (the blurred mask, doubled), at the
+                // original's.
+                let processed = try (options.invertMask ? mask.inverted() : mask)
+                    .blurred(x: options.maskBlurX, y: options.maskBlurY)
+                originalSizeOverlay = try InpaintOverlay(original: source.a1111Flattened(), mask: processed.doubled())
+            } else {
+                originalSizeOverlay = nil
+            }
         }
         image = Tensor(shape: [1, 3, height, width], scalars: inputs.image)
         maskedImage = Tensor(shape: [1, 3, height, width], scalars: inputs.maskedImage)

@@ -35,8 +35,10 @@ public enum InpaintMethod: Sendable, Equatable {
     /// noise" / "latent nothing" replace the repainted latents by the seed's noise / zeros first (`MaskedContent`);
     /// the blend weight is A1111's latent mask; and after decoding the original's unmasked pixels are laid back
     /// over the result (`A1111InpaintPreparation.finished`), so every pixel whose processed mask is 0 equals the
-    /// input's. The default size is the image's (the region's processing size for "only masked" is the request
-    /// size or, without one, the image's), rounded down to a multiple of 8. The command line's choice.
+    /// input's. The generation size is `width` x `height`, by default the image's rounded down to a multiple of 8
+    /// (for "only masked", the size the region is generated at). The result always has the input's size: where
+    /// whole-picture inpainting generates at another size, Easel resizes the decoded image back and lays the
+    /// original's unmasked pixels over it (A1111 would return the generation size). The command line's choice.
     case a1111(A1111InpaintOptions)
 }
 

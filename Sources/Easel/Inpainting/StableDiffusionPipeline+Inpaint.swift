@@ -111,7 +111,10 @@ extension StableDiffusionPipeline {
         let decoded = try model.vae.decode(latents / scalingFactor, tiling: plan.vaeTiling)
         var image = try Image(
             planarFloats: decoded.scalars, width: plan.width, height: plan.height, layout: .rgb, range: .minusOneToOne)
-        if let preparation {
+        if let overlay = inpaint.originalSizeOverlay {
+            image = try overlay.applied(to: image.resized(
+                width: overlay.rgba.width, height: overlay.rgba.height, resampler: .pillow(.lanczos)))
+        } else if let preparation {
             image = try preparation.finished(image)
         }
         return GenerationResult(
