@@ -36,7 +36,7 @@ struct InpaintArguments: ParsableArguments {
     @Option(help: "Outpainting: how the new area starts out: edge, mirror, noise or gray (default edge).")
     var extendFill: String?
 
-    @Option(help: "Inpainting: a1111 (the options above, unmasked pixels pasted back; default) or diffusers (diffusers' StableDiffusionInpaintPipeline exactly: binarised mask, no blur, no paste-back).")
+    @Option(help: "Inpainting: a1111 (the options above, unmasked pixels pasted back; default) or diffusers (diffusers' StableDiffusionInpaintPipeline exactly: binarised mask, no blur, no paste-back, the model's default size unless --width/--height).")
     var inpaintMethod: String?
 
     func validate(hasInitImage: Bool) throws {
