@@ -141,6 +141,29 @@ import Testing
         }
     }
 
+    /// A ControlNet v1.1 inpaint unit reads the request's own canvas and mask: its map is the canvas with the
+    /// repainted area black (-1 in the tensor), and it moves the image.
+    @Test func inpaintControlUnitFollowsTheCanvas() throws {
+        var request = GenerationRequest(prompt: InpaintPipelineFixtures.prompt)
+        request.steps = 4
+        request.sampler = .ddim
+        request.initImage = try PipelineFixtures.initImage()
+        request.strength = 1
+        request.outpainting = Outpainting(left: 0, top: 0, right: 16, bottom: 0)
+        let model = try PipelineFixtures.model()
+        let plain = try StableDiffusionPipeline(model: model).generate(request)
+        var unit = ControlUnit(controlNet: try ControlPipelineFixtures.net("a"), image: try PipelineFixtures.initImage())
+        unit.usesInpaintCondition = true
+        request.controlUnits = [unit]
+        let controlled = try StableDiffusionPipeline(model: model).generate(request)
+        let map = try #require(controlled.controlMaps.first)
+        #expect(map.width == 80 && map.height == 64)
+        #expect(Self.pixel(map, 79, 10) == [0, 0, 0])
+        #expect(Self.pixel(map, 10, 10) == Self.pixel(try PipelineFixtures.initImage(), 10, 10))
+        #expect(try #require(ImageDifference(controlled.image, plain.image)).meanAbsolute > 1)
+        #expect(controlled.parameters["ControlNet 0"]?.hasPrefix("Module: inpaint, Model: ControlPipeline_net_a") == true)
+    }
+
     @Test func infotextHasA1111Keys() throws {
         var options = A1111InpaintOptions()
         options.maskedContent = .latentNoise
