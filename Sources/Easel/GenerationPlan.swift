@@ -17,6 +17,10 @@ struct GenerationPlan {
     let vaeTiling: VAETiling?
     /// The control units with their condition maps at `width` x `height`.
     let controlUnits: [PreparedControlUnit]
+    /// Inpainting (or outpainting) inputs at `width` x `height`; nil for text-to-image and image-to-image.
+    let inpaint: InpaintPlan?
+    /// The grown canvas of an outpainting request (its image is the one inpainted).
+    let outpaintCanvas: OutpaintCanvas?
 
     /// The largest side accepted: 4096 px is 512 x 512 latents, far beyond what SD 1.x/2.x make sense at,
     /// and low enough that a typo cannot ask for more memory than a machine has.
@@ -35,15 +39,28 @@ struct GenerationPlan {
             throw GenerationError.invalidRequest(
                 "clip skip must be between 1 and \(model.textEncoder.config.numHiddenLayers) (the text encoder's layers), got \(request.clipSkip)")
         }
-        guard model.unet.config.inChannels == model.vae.config.latentChannels else {
-            throw GenerationError.unsupported(
-                "this UNet takes \(model.unet.config.inChannels) input channels (an inpainting model?); text-to-image and image-to-image need \(model.vae.config.latentChannels)")
+        let masking = try Self.masking(of: request)
+        let latentChannels = model.vae.config.latentChannels
+        let inpaintingUNet = model.unet.config.inChannels == 2 * latentChannels + 1
+        guard model.unet.config.inChannels == latentChannels || (inpaintingUNet && masking != nil) else {
+            throw GenerationError.unsupported(inpaintingUNet
+                ? "this is an inpainting model (a UNet with \(model.unet.config.inChannels) input channels): give it an init image and a mask, or use an ordinary checkpoint"
+                : "this UNet takes \(model.unet.config.inChannels) input channels; Easel runs UNets of \(latentChannels) (or \(2 * latentChannels + 1) for inpainting)")
         }
 
-        // The init image, RGB as diffusers' load_image makes it (alpha dropped).
-        let source = request.initImage?.droppingAlpha()
-        // Without a size or an init image, diffusers' ControlNet pipelines take the first condition image's.
-        let sizeSource = source ?? request.controlUnits.first?.image
+        // The init image, RGB as diffusers' load_image makes it (alpha dropped); for outpainting the grown canvas.
+        if let outpainting = request.outpainting, let image = request.initImage {
+            outpaintCanvas = try OutpaintCanvas(
+                extending: image, left: outpainting.left, top: outpainting.top, right: outpainting.right,
+                bottom: outpainting.bottom, fill: outpainting.fill, feather: outpainting.feather)
+        } else {
+            outpaintCanvas = nil
+        }
+        let source = (outpaintCanvas?.image ?? request.initImage)?.droppingAlpha()
+        // Without a size or an init image, diffusers' ControlNet pipelines take the first condition image's;
+        // diffusers' inpaint pipeline (without control units) takes the model's default size.
+        let diffusersInpainting = masking?.method == .diffusers && request.controlUnits.isEmpty
+        let sizeSource = diffusersInpainting ? nil : source ?? request.controlUnits.first?.image
         width = request.width ?? sizeSource.map { $0.width - $0.width % factor } ?? model.defaultImageSize.width
         height = request.height ?? sizeSource.map { $0.height - $0.height % factor } ?? model.defaultImageSize.height
         for (name, side) in [("width", width), ("height", height)] {
@@ -82,9 +99,19 @@ struct GenerationPlan {
         }
         usesGuidance = request.guidanceScale > 1
 
+        if let masking, let source {
+            let given = outpaintCanvas?.image ?? request.initImage ?? source
+            inpaint = try InpaintPlan(
+                source: masking.method == .diffusers ? source : given, mask: outpaintCanvas?.mask ?? masking.mask, method: masking.method, width: width, height: height,
+                latentFactor: factor)
+        } else {
+            inpaint = nil
+        }
+
         var units: [PreparedControlUnit] = []
         for (index, unit) in request.controlUnits.enumerated() {
-            units.append(try PreparedControlUnit(unit, index: index, width: width, height: height, latentFactor: factor))
+            units.append(try PreparedControlUnit(
+                unit, index: index, width: width, height: height, latentFactor: factor, inpaint: inpaint))
         }
         controlUnits = units
 

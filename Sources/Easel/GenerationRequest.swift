@@ -4,7 +4,9 @@ import EaselImage
 /// Everything that decides one generated image, as a value: `GenerationRequest(prompt: "a red house")` plus
 /// whatever settings differ from the defaults. With the same model and request, Easel gives the same image, and
 /// (with `.cpu` random numbers and `.plain` prompts) the same image as diffusers' `StableDiffusionPipeline` /
-/// `StableDiffusionImg2ImgPipeline` (with control units: their ControlNet versions) called with the same settings and `torch.Generator("cpu").manual_seed(seed)`.
+/// `StableDiffusionImg2ImgPipeline` (with control units: their ControlNet versions; with `inpainting` by
+/// `InpaintMethod.diffusers`: `StableDiffusionInpaintPipeline` / `StableDiffusionControlNetInpaintPipeline`) called
+/// with the same settings and `torch.Generator("cpu").manual_seed(seed)`.
 public struct GenerationRequest: Sendable, Equatable {
     public var prompt: String
     /// What the image should not look like; "" is diffusers' default (the tokens of the empty prompt).
@@ -15,8 +17,10 @@ public struct GenerationRequest: Sendable, Equatable {
     public var steps: Int = 20
     /// Classifier-free guidance scale; at 1 or below the unconditional pass is skipped, as in diffusers.
     public var guidanceScale: Float = 7.5
-    /// Output size in pixels (multiples of 8). Nil: the init image's size, else the first control unit's image
-    /// size (as diffusers' ControlNet pipeline), else the model's default (512 for SD 1.x); rounded down to 8.
+    /// Output size in pixels (multiples of 8). Nil: the init image's size (for outpainting the grown canvas's),
+    /// else the first control unit's image size (as diffusers' ControlNet pipeline), else the model's default
+    /// (512 for SD 1.x); rounded down to 8. diffusers' inpaint pipeline (`InpaintMethod.diffusers` without
+    /// control units) takes the model's default, as diffusers does.
     public var width: Int?
     public var height: Int?
     /// The sampler; nil keeps the model's own scheduler class (`scheduler_config.json`'s `_class_name`), as a
@@ -40,6 +44,12 @@ public struct GenerationRequest: Sendable, Equatable {
     /// `StableDiffusionControlNetImg2ImgPipeline`: structure from the conditions, the rest from the prompt and
     /// the init image.
     public var controlUnits: [ControlUnit] = []
+    /// Inpainting: repaint the masked part of `initImage` (`Inpainting`, `InpaintMethod` for the two
+    /// procedures). Needs `initImage`; not together with `outpainting`.
+    public var inpainting: Inpainting?
+    /// Outpainting: grow `initImage`'s canvas and paint the new area (`Outpainting`). Needs `initImage`; not
+    /// together with `inpainting`.
+    public var outpainting: Outpainting?
 
     public init(prompt: String) {
         self.prompt = prompt

@@ -30,10 +30,14 @@ public struct StableDiffusionPipeline: Sendable {
         switch request.randomSource {
         case .cpu:
             var random = TorchCPUGenerator(seed: request.seed)
-            return try run(plan, random: &random, progress: progress)
+            return plan.inpaint != nil
+                ? try runInpainting(plan, random: &random, progress: progress)
+                : try run(plan, random: &random, progress: progress)
         case .cuda:
             var random = PhiloxGenerator(seed: request.seed)
-            return try run(plan, random: &random, progress: progress)
+            return plan.inpaint != nil
+                ? try runInpainting(plan, random: &random, progress: progress)
+                : try run(plan, random: &random, progress: progress)
         }
     }
 
@@ -112,14 +116,19 @@ struct GuidedDenoiser {
     let guidanceScale: Float?
     /// The request's ControlNet units (`ControlResiduals.swift`); none: the plain UNet.
     var control: [PreparedControlUnit] = []
+    /// A 9-channel inpainting UNet's extra input, `cat([mask, masked_image_latents], dim=1)` (`[1, 5, h, w]`),
+    /// appended to the scaled latents of each half (diffusers' `torch.cat([latent_model_input, mask,
+    /// masked_image_latents], dim=1)`); the control units still see the 4-channel latents. nil: none.
+    var inpaintChannels: Tensor?
 
     /// The guided noise prediction for step `step` of `count` (which decides the control units that act).
     func predictNoise(_ scaledLatents: Tensor, timestep: Float, step: Int, of count: Int) throws -> Tensor {
         let residuals = try controlResiduals(scaledLatents, timestep: timestep, step: step, of: count)
+        let unetLatents = inpaintChannels.map { concat([scaledLatents, $0], axis: 1) } ?? scaledLatents
         guard let guidanceScale else {
-            return unet(scaledLatents, timestep: timestep, encoderHiddenStates: context, controlResiduals: residuals)
+            return unet(unetLatents, timestep: timestep, encoderHiddenStates: context, controlResiduals: residuals)
         }
-        let batch = concat([scaledLatents, scaledLatents], axis: 0)
+        let batch = concat([unetLatents, unetLatents], axis: 0)
         let prediction = unet(batch, timestep: timestep, encoderHiddenStates: context, controlResiduals: residuals)
         let halves = chunk(prediction, count: 2, axis: 0)
         return halves[0] + guidanceScale * (halves[1] - halves[0])

@@ -8,13 +8,15 @@ import PoseAnnotator
 import ScribbleAnnotator
 import SegmentationAnnotator
 
-/// One `--control model=PATH,image=PATH[,preprocessor=canny|scribble|pose|seg][,weight=X][,start=X][,end=X]
+/// One `--control model=PATH,image=PATH[,preprocessor=canny|scribble|pose|seg|inpaint][,weight=X][,start=X][,end=X]
 /// [,mode=balanced|prompt|control][,resize=just|crop|fill]` value (DESIGN.md's contract), checked as a usage
 /// matter: an unknown key, a value that is not a number, start > end or a missing model or image is a
 /// `ValidationError` (exit 2); the files are read later (exit 1 when they cannot be).
 struct ControlSpec: Equatable {
     var model: String
-    var image: String
+    /// The condition image; nil only with the inpaint preprocessor, whose condition comes from the init image
+    /// and mask.
+    var image: String?
     var preprocessor: Preprocessor?
     var weight: Float = 1
     var start: Double = 0
@@ -24,10 +26,14 @@ struct ControlSpec: Equatable {
 
     enum Preprocessor: String, CaseIterable {
         case canny, scribble, pose, seg
+        /// ControlNet v1.1 inpaint: the condition is the init image with the masked pixels at -1
+        /// (`ControlUnit.usesInpaintCondition`); needs `--mask` or `--extend`.
+        case inpaint
 
-        /// The annotator with `easel annotate`'s defaults; the networks' weights are looked up in the models
-        /// folder (`EASEL_MODELS`) under their usual names, as `easel annotate --models` does.
-        func makeAnnotator(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any Annotator {
+        /// The annotator with `easel annotate`'s defaults (nil for inpaint, which is no annotator); the networks'
+        /// weights are looked up in the models folder (`EASEL_MODELS`) under their usual names, as
+        /// `easel annotate --models` does.
+        func makeAnnotator(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (any Annotator)? {
             switch self {
             case .canny: CannyAnnotator(low: 100, high: 200)
             case .scribble: ScribbleAnnotator(polarity: .automatic)
@@ -38,6 +44,7 @@ struct ControlSpec: Equatable {
                 try SegmentationAnnotator(
                     contentsOf: SegmentationAnnotator.weights.locate(
                         explicitPath: nil, modelsFolder: nil, environment: environment))
+            case .inpaint: nil
             }
         }
     }
@@ -62,7 +69,10 @@ struct ControlSpec: Equatable {
             values[key] = String(parts[1])
         }
         guard let model = values["model"], !model.isEmpty else { throw fail("model=PATH is required") }
-        guard let image = values["image"], !image.isEmpty else { throw fail("image=PATH is required") }
+        let image = values["image"]
+        guard (image.map { !$0.isEmpty } ?? false) || values["preprocessor"] == "inpaint" else {
+            throw fail("image=PATH is required")
+        }
         self.model = model
         self.image = image
         if let name = values["preprocessor"], name != "none" {
@@ -97,6 +107,7 @@ struct ControlSpec: Equatable {
     func makeUnit(net: LoadedControlNet, image: Image) throws -> ControlUnit {
         var unit = ControlUnit(controlNet: net, image: image)
         unit.preprocessor = try preprocessor?.makeAnnotator()
+        unit.usesInpaintCondition = preprocessor == .inpaint
         unit.weight = weight
         unit.guidanceStart = start
         unit.guidanceEnd = end

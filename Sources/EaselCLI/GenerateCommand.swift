@@ -5,7 +5,8 @@ import EaselImage
 import Foundation
 
 /// `easel generate --model PATH --prompt TEXT --output OUT.png`: text-to-image, or image-to-image with
-/// `--init-image` and `--strength`, under any number of `--control` units (`ControlSpec`). The PNG carries the settings as an A1111 `parameters` text chunk.
+/// `--init-image` and `--strength`, inpainting with `--mask` or outpainting with `--extend` (`InpaintArguments`),
+/// under any number of `--control` units (`ControlSpec`). The PNG carries the settings as an A1111 `parameters` text chunk.
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
@@ -69,9 +70,12 @@ struct GenerateCommand: ParsableCommand {
     @Option(
         name: .customLong("control"),
         help: ArgumentHelp(
-            "A ControlNet unit (repeatable): model=PATH,image=PATH[,preprocessor=canny|scribble][,weight=X][,start=X][,end=X][,mode=balanced|prompt|control][,resize=just|crop|fill].",
-            discussion: "model: a diffusers ControlNet folder or a v1.1 .safetensors file; image: the condition map, or the raw picture with a preprocessor; weight (default 1), start/end (fractions of the steps, default 0 and 1), mode (A1111's control modes, or guess for diffusers' guess mode) and resize (default crop, A1111's; just is diffusers')."))
+            "A ControlNet unit (repeatable): model=PATH,image=PATH[,preprocessor=canny|scribble|inpaint][,weight=X][,start=X][,end=X][,mode=balanced|prompt|control][,resize=just|crop|fill].",
+            discussion: "model: a diffusers ControlNet folder or a v1.1 .safetensors file; image: the condition map, or the raw picture with a preprocessor; weight (default 1), start/end (fractions of the steps, default 0 and 1), mode (A1111's control modes, or guess for diffusers' guess mode) and resize (default crop, A1111's; just is diffusers'). preprocessor=inpaint (ControlNet v1.1 inpaint) builds the condition from --init-image and --mask (or --extend) and needs no image."))
     var control: [String] = []
+
+    @OptionGroup(title: "Inpainting and outpainting")
+    var inpaint: InpaintArguments
 
     @Option(help: "Weight variant to read from a diffusers folder (e.g. fp16).")
     var variant: String?
@@ -98,7 +102,12 @@ struct GenerateCommand: ParsableCommand {
         if schedule == .karras, let sampler, !sampler.supportsKarras {
             throw ValidationError("--schedule karras works with euler and dpmpp_2m, not \(sampler.rawValue)")
         }
-        for spec in control { _ = try ControlSpec(parsing: spec) }
+        try inpaint.validate(hasInitImage: initImage != nil)
+        for spec in control where try ControlSpec(parsing: spec).preprocessor == .inpaint {
+            if inpaint.mask == nil && inpaint.extend == nil {
+                throw ValidationError("--control with preprocessor=inpaint needs --mask or --extend")
+            }
+        }
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
         if ext != "png" { throw ValidationError("--output must be a .png file, got '\(output)'") }
     }
@@ -119,13 +128,17 @@ struct GenerateCommand: ParsableCommand {
         request.vaeTiling = vaeTiling
         if let initImage {
             request.initImage = try Image.load(from: URL(fileURLWithPath: initImage))
-            request.strength = strength ?? 0.75
+            // Outpainting paints new area from its fill, so it starts from noise unless told otherwise.
+            request.strength = strength ?? (inpaint.extend != nil ? 1 : 0.75)
         }
+        try inpaint.apply(to: &request)
         // Each ControlNet path is loaded once, however many units name it.
         var nets: [String: LoadedControlNet] = [:]
         for text in control {
             let spec = try ControlSpec(parsing: text)
-            let image = try Image.load(from: URL(fileURLWithPath: spec.image))
+            // The inpaint unit's condition comes from the request; its image is not read.
+            guard let image = try spec.image.map({ try Image.load(from: URL(fileURLWithPath: $0)) }) ?? request.initImage
+            else { throw ValidationError("--control image=PATH is required") }
             let net = try nets[spec.model] ?? LoadedControlNet(contentsOf: URL(fileURLWithPath: spec.model))
             nets[spec.model] = net
             request.controlUnits.append(try spec.makeUnit(net: net, image: image))

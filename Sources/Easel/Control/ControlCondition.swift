@@ -20,7 +20,8 @@ struct PreparedControlUnit {
 
     /// Checks `unit` and makes its condition map for a `width` x `height` output with latents `factor` times
     /// smaller. Refuses settings no run could use, naming the unit.
-    init(_ unit: ControlUnit, index: Int, width: Int, height: Int, latentFactor factor: Int) throws {
+    init(_ unit: ControlUnit, index: Int, width: Int, height: Int, latentFactor factor: Int,
+         inpaint: InpaintPlan? = nil) throws {
         func refuse(_ message: String) -> GenerationError {
             .invalidRequest("control unit \(index) (\(unit.controlNet.name)): \(message)")
         }
@@ -42,6 +43,33 @@ struct PreparedControlUnit {
                 "control unit \(index) (\(unit.controlNet.name)) reads conditions \(net.config.conditioningDownsamplingFactor) times the latents' size; this model's images are \(factor) times")
         }
 
+        if unit.usesInpaintCondition {
+            guard let inpaint else {
+                throw refuse("the inpaint condition needs an inpainting or outpainting request (an init image and a mask)")
+            }
+            conditionImage = inpaint.controlConditionImage
+            condition = inpaint.controlCondition
+        } else {
+            (conditionImage, condition) = try Self.conditionMap(unit, width: width, height: height)
+        }
+
+        switch unit.controlMode {
+        case .balanced: scales = net.residualScales(conditioningScale: unit.weight)
+        case .guess: scales = net.residualScales(conditioningScale: unit.weight, guessMode: true)
+        case .promptMoreImportant, .controlNetMoreImportant:
+            scales = ControlNetResidualScales.softInjection(weight: unit.weight, count: net.residualCount)
+        }
+        // A pooled net (shuffle) is conditional-only in both references: diffusers turns guess mode on for it,
+        // the A1111 extension masks it like cfg_injection.
+        conditionalOnly = unit.controlMode == .guess || unit.controlMode == .controlNetMoreImportant
+            || net.config.globalPoolConditions
+        guidanceStart = unit.guidanceStart
+        guidanceEnd = unit.guidanceEnd
+    }
+
+    /// The unit's condition map at the output size: the preprocessor's map (or the image), RGB, fitted by the
+    /// resize mode; and that map as the `[1, 3, H, W]` tensor in [0, 1] the net reads.
+    static func conditionMap(_ unit: ControlUnit, width: Int, height: Int) throws -> (Image, Tensor) {
         var map = unit.image
         if let preprocessor = unit.preprocessor {
             let resolution = unit.pixelPerfect
@@ -56,21 +84,7 @@ struct PreparedControlUnit {
         if map.width != width || map.height != height {
             map = try map.resized(width: width, height: height, mode: unit.resizeMode, resampler: .pillow(.lanczos))
         }
-        conditionImage = map
-        condition = Tensor(shape: [1, 3, height, width], scalars: map.planarFloats(range: .zeroToOne))
-
-        switch unit.controlMode {
-        case .balanced: scales = net.residualScales(conditioningScale: unit.weight)
-        case .guess: scales = net.residualScales(conditioningScale: unit.weight, guessMode: true)
-        case .promptMoreImportant, .controlNetMoreImportant:
-            scales = ControlNetResidualScales.softInjection(weight: unit.weight, count: net.residualCount)
-        }
-        // A pooled net (shuffle) is conditional-only in both references: diffusers turns guess mode on for it,
-        // the A1111 extension masks it like cfg_injection.
-        conditionalOnly = unit.controlMode == .guess || unit.controlMode == .controlNetMoreImportant
-            || net.config.globalPoolConditions
-        guidanceStart = unit.guidanceStart
-        guidanceEnd = unit.guidanceEnd
+        return (map, Tensor(shape: [1, 3, height, width], scalars: map.planarFloats(range: .zeroToOne)))
     }
 
     /// diffusers' `controlnet_keep`: off on step i of `count` when `i / count < start` or `(i + 1) / count > end`.

@@ -7,12 +7,12 @@ extension GenerationParameters {
     /// the resolution it computed for the `width` x `height` output).
     static func controlNetEntry(_ unit: ControlUnit, width: Int, height: Int) -> String {
         var pairs: [(String, String)] = [
-            ("Module", unit.preprocessor?.name ?? "none"),
+            ("Module", unit.usesInpaintCondition ? "inpaint" : unit.preprocessor?.name ?? "none"),
             ("Model", unit.controlNet.name),
             ("Weight", format(unit.weight)),
             ("Resize Mode", unit.resizeMode.a1111Name),
         ]
-        if let preprocessor = unit.preprocessor {
+        if let preprocessor = unit.preprocessor, !unit.usesInpaintCondition {
             let resolution = unit.pixelPerfect
                 ? ControlUnit.pixelPerfectResolution(
                     imageWidth: unit.image.width, imageHeight: unit.image.height, width: width, height: height,

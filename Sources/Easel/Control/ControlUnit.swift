@@ -35,6 +35,11 @@ public struct ControlUnit: Sendable {
     /// resize; diffusers stretches (`.justResize`). The resampling is Pillow's Lanczos, as diffusers'
     /// `VaeImageProcessor` resizes (A1111's extension resamples with OpenCV instead).
     public var resizeMode: ResizeMode = .cropAndResize
+    /// ControlNet v1.1 inpaint (`control_v11p_sd15_inpaint`, A1111's "inpaint" preprocessor): the condition is
+    /// made from the inpainting request's own image and mask at the output size (the image in [0, 1] with
+    /// every repainted pixel -1, `Image.controlNetInpaintCondition`), and `image` and `preprocessor` are not
+    /// used. Needs `GenerationRequest.inpainting` or `outpainting`.
+    public var usesInpaintCondition: Bool = false
 
     public init(controlNet: LoadedControlNet, image: Image) {
         self.controlNet = controlNet
@@ -62,6 +67,6 @@ extension ControlUnit: Equatable {
             && lhs.preprocessorResolution == rhs.preprocessorResolution && lhs.pixelPerfect == rhs.pixelPerfect
             && lhs.weight == rhs.weight && lhs.guidanceStart == rhs.guidanceStart
             && lhs.guidanceEnd == rhs.guidanceEnd && lhs.controlMode == rhs.controlMode
-            && lhs.resizeMode == rhs.resizeMode
+            && lhs.resizeMode == rhs.resizeMode && lhs.usesInpaintCondition == rhs.usesInpaintCondition
     }
 }

@@ -1,0 +1,125 @@
+import EaselDiffusion
+import EaselImage
+import EaselTensor
+
+extension StableDiffusionPipeline {
+    /// Inpainting and outpainting: diffusers' `StableDiffusionInpaintPipeline` (with units
+    /// `StableDiffusionControlNetInpaintPipeline`) step for step, for a 9-channel inpainting UNet (mask and
+    /// masked-image latents beside the latents) and a 4-channel one (after every step
+    /// `latents = (1 - m) * add_noise(image_latents, noise, t_next) + m * latents`, the clean image latents
+    /// after the last). Random draws in diffusers' order: the image encode (skipped with 9 channels at strength
+    /// 1, which starts from pure noise), the noise, the masked-image encode (made for 4 channels too, as
+    /// diffusers does), then the sampler's own. The A1111 method (`InpaintMethod.a1111`) changes what is noted
+    /// there: the image is always encoded and noised to the first timestep, its masked content is applied to
+    /// the image latents, the final latents are blended with them by A1111's latent mask, and the decoded
+    /// image gets the original's unmasked pixels back.
+    func runInpainting<R: RandomSource>(
+        _ plan: GenerationPlan, random: inout R, progress: (GenerationProgress) -> ProgressAction
+    ) throws -> GenerationResult {
+        guard let inpaint = plan.inpaint else {
+            throw GenerationError.invalidRequest("inpainting needs an init image and a mask")
+        }
+        let request = plan.request
+        let embeddings = try PromptEncoder(tokenizer: model.tokenizer, textModel: model.textEncoder).encode(
+            prompt: request.prompt, negativePrompt: request.negativePrompt, syntax: request.promptSyntax,
+            clipSkip: request.clipSkip - 1)
+        let context = plan.usesGuidance ? concat([embeddings.negative, embeddings.positive], axis: 0) : embeddings.positive
+
+        var scheduler = try plan.sampler.make(
+            config: model.schedulerConfig, steps: request.steps, karras: request.karras)
+        // diffusers' inpaint pipelines call get_timesteps (and so set_begin_index) at every strength.
+        let timesteps = try scheduler.startImageToImage(strength: request.strength).timesteps
+        let latentChannels = model.vae.config.latentChannels
+        let nineChannels = model.unet.config.inChannels == 2 * latentChannels + 1
+        let preparation = inpaint.a1111
+        let latentShape = [1, latentChannels, plan.height / model.vae.downscaleFactor,
+                           plan.width / model.vae.downscaleFactor]
+        let scalingFactor = model.vae.config.scalingFactor
+        func encode(_ pixels: Tensor) throws -> Tensor {
+            try scalingFactor * model.vae.encode(pixels, tiling: plan.vaeTiling).sample(using: &random)
+        }
+
+        let startsFromNoise = request.strength == 1 && preparation == nil
+        var imageLatents: Tensor? = nil
+        if !nineChannels || !startsFromNoise {
+            imageLatents = try encode(inpaint.image)
+        }
+        if let preparation, var latents = imageLatents {
+            // A1111's latent-side masked content, on the repainted latents (`m`, its latent mask), with noise
+            // drawn from a fresh generator of the seed as A1111's `create_random_tensors`.
+            let m = inpaint.blendMask
+            switch preparation.options.maskedContent {
+            case .latentNoise:
+                var seedSource = request.randomSource.makeSource(seed: request.seed)
+                latents = latents * (1 - m) + seedSource.normal(shape: latentShape) * m
+            case .latentNothing:
+                latents = latents * (1 - m)
+            case .original, .fill:
+                break
+            }
+            imageLatents = latents
+        }
+        let noise = random.normal(shape: latentShape)
+        var latents: Tensor
+        if let imageLatents, !startsFromNoise {
+            latents = scheduler.addNoise(original: imageLatents, noise: noise, timestep: timesteps[0])
+        } else {
+            latents = noise * scheduler.initNoiseSigma
+        }
+        let maskedImageLatents = try encode(inpaint.maskedImage)
+
+        let inpaintChannels = nineChannels ? concat([inpaint.conditioningMask, maskedImageLatents], axis: 1) : nil
+        let unetInput = inpaintChannels.map { concat([latents, $0], axis: 1) } ?? latents
+        try model.unet.checkInputs(
+            concat(Array(repeating: unetInput, count: context.shape[0]), axis: 0), encoderHiddenStates: context)
+        var denoiser = GuidedDenoiser(
+            unet: model.unet, context: context, guidanceScale: plan.usesGuidance ? request.guidanceScale : nil,
+            control: plan.controlUnits)
+        denoiser.inpaintChannels = inpaintChannels
+        try denoiser.checkControlInputs(latents)
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        func report(_ step: Int) throws {
+            let elapsed = clock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            if progress(GenerationProgress(step: step, totalSteps: timesteps.count, elapsedSeconds: seconds)) == .cancel {
+                throw GenerationError.cancelled
+            }
+        }
+        try report(0)
+        let m = inpaint.blendMask
+        for (index, timestep) in timesteps.enumerated() {
+            let noisePrediction = try denoiser.predictNoise(
+                scheduler.scaleModelInput(latents, timestep: timestep), timestep: timestep, step: index,
+                of: timesteps.count)
+            latents = scheduler.step(output: noisePrediction, timestep: timestep, sample: latents, random: &random)
+            if !nineChannels, let imageLatents {
+                let proper = index < timesteps.count - 1
+                    ? scheduler.addNoise(original: imageLatents, noise: noise, timestep: timesteps[index + 1])
+                    : imageLatents
+                latents = (1 - m) * proper + m * latents
+            }
+            try report(index + 1)
+        }
+        // A1111 blends every model's samples with the image latents once more (`samples * nmask + init_latent *
+        // mask`); for 4 channels the last step above already did.
+        if preparation != nil, nineChannels, let imageLatents {
+            latents = latents * m + imageLatents * (1 - m)
+        }
+
+        let decoded = try model.vae.decode(latents / scalingFactor, tiling: plan.vaeTiling)
+        var image = try Image(
+            planarFloats: decoded.scalars, width: plan.width, height: plan.height, layout: .rgb, range: .minusOneToOne)
+        if let overlay = inpaint.originalSizeOverlay {
+            image = try overlay.applied(to: image.resized(
+                width: overlay.rgba.width, height: overlay.rgba.height, resampler: .pillow(.lanczos)))
+        } else if let preparation {
+            image = try preparation.finished(image)
+        }
+        return GenerationResult(
+            image: image, latents: latents,
+            parameters: GenerationParameters(request: request, plan: plan, modelName: model.name),
+            controlMaps: plan.controlUnits.map(\.conditionImage))
+    }
+}
