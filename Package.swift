@@ -21,6 +21,8 @@ let package = Package(
         .executable(name: "annotate-samples", targets: ["AnnotateSamples"]),
         .executable(name: "scribble-to-image", targets: ["ScribbleToImage"]),
         .executable(name: "pose-guided", targets: ["PoseGuided"]),
+        .executable(name: "inpaint", targets: ["Inpaint"]),
+        .executable(name: "outpaint", targets: ["Outpaint"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -103,6 +105,16 @@ let package = Package(
                 "Easel", "EaselImage", "PoseAnnotator",
             ],
             path: "Examples/PoseGuided",
+            resources: [.copy("Samples")]),
+        .executableTarget(
+            name: "Inpaint",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "Easel", "EaselImage"],
+            path: "Examples/Inpaint",
+            resources: [.copy("Samples")]),
+        .executableTarget(
+            name: "Outpaint",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "Easel", "EaselImage"],
+            path: "Examples/Outpaint",
             resources: [.copy("Samples")]),
 
         // MARK: Tests

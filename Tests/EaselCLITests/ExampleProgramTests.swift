@@ -51,4 +51,52 @@ import Testing
         #expect(map.width == 512 && map.height == 512)
         #expect(map.pixels.contains { $0 > 0 })
     }
+
+    @Test(arguments: ["inpaint", "outpaint"])
+    func maskExamplesNameTheModelTheyNeed(program: String) throws {
+        let result = try EaselProcess.run([], program: program)
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("--model PATH"))
+    }
+
+    /// The bundled cat with the default ellipse: the corners (far outside the blurred mask) are the photo's own.
+    @Test func inpaintKeepsThePhotoOutsideTheMask() throws {
+        let folder = try TemporaryFolder()
+        let output = folder.path("inpaint.png")
+        let result = try EaselProcess.run(
+            ["--model", try PipelineFixtures.modelFolder().path, "--steps", "2", "--output", output.path],
+            program: "inpaint")
+        #expect(result.status == 0, "\(result.standardError)")
+        let picture = try Image.load(from: output)
+        let photo = try Image.load(from: Self.examples.appendingPathComponent("Inpaint/Samples/chelsea.png"))
+        #expect(picture.width == photo.width && picture.height == photo.height)
+        for (x, y) in [(0, 0), (photo.width - 1, 0), (0, photo.height - 1), (photo.width - 1, photo.height - 1), (20, 150)] {
+            for c in 0..<3 { #expect(picture[x, y, c] == photo[x, y, c], "(\(x), \(y))") }
+        }
+        #expect(picture != photo)
+    }
+
+    /// 128 pixels added left and right: the original sits unchanged at x = 128.
+    @Test func outpaintKeepsTheOriginalInPlace() throws {
+        let folder = try TemporaryFolder()
+        let output = folder.path("wide.png")
+        let result = try EaselProcess.run(
+            ["--model", try PipelineFixtures.modelFolder().path, "--steps", "2", "--output", output.path],
+            program: "outpaint")
+        #expect(result.status == 0, "\(result.standardError)")
+        let picture = try Image.load(from: output)
+        let photo = try Image.load(from: Self.examples.appendingPathComponent("Outpaint/Samples/chelsea.png"))
+        #expect(picture.width == photo.width + 256 && picture.height == photo.height)
+        var same = true
+        for y in 0..<photo.height {
+            for x in 0..<photo.width {
+                for c in 0..<3 where picture[x + 128, y, c] != photo[x, y, c] { same = false }
+            }
+        }
+        #expect(same)
+    }
+
+    /// Examples/ in the source tree (the examples' bundled samples).
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Examples")
 }

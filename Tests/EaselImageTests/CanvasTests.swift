@@ -38,13 +38,15 @@ import Testing
         let canvas = try OutpaintCanvas(extending: source, left: 2, top: 0, right: 0, bottom: 1, fill: .edge, feather: 3)
         let mask = canvas.mask
         #expect(mask.width == 12 && mask.height == 9)
-        // New area: 255. Ramp from the left edge: 191, 128, 64, then 0; the top (not extended) has no ramp.
-        #expect((0..<9).allSatisfy { mask[0, $0] == 255 && mask[1, $0] == 255 })
-        #expect((0..<12).allSatisfy { mask[$0, 8] == 255 })
-        #expect([2, 3, 4, 5, 6].map { mask[$0, 0] } == [191, 128, 64, 0, 0])
-        // Ramp from the bottom edge (row 7 is the original's last row), the larger value at the corner.
-        #expect([7, 6, 5, 4].map { mask[8, $0] } == [191, 128, 64, 0])
-        #expect(mask[2, 7] == 191 && mask[3, 6] == 128)
+        // The original (x 2..<12, y 0..<8) is 0 everywhere; the new area ramps outward from it: 64, 128, 191,
+        // then 255 (here the left band is 2 wide and the bottom band 1 high, so only 128, 64 and 64 show).
+        #expect((0..<8).allSatisfy { y in (2..<12).allSatisfy { mask[$0, y] == 0 } })
+        #expect((0..<8).allSatisfy { mask[1, $0] == 64 && mask[0, $0] == 128 })
+        #expect((2..<12).allSatisfy { mask[$0, 8] == 64 })
+        // The corner takes the larger of its two distances.
+        #expect(mask[1, 8] == 64 && mask[0, 8] == 128)
+        let wide = try OutpaintCanvas(extending: source, left: 5, top: 0, right: 0, bottom: 0, fill: .edge, feather: 3)
+        #expect((0..<5).map { wide.mask[$0, 3] } == [255, 255, 191, 128, 64])
         let hard = try OutpaintCanvas(extending: source, left: 2, top: 0, right: 0, bottom: 0, fill: .gray, feather: 0)
         #expect(hard.mask.values.filter { $0 == 255 }.count == 2 * 8)
         #expect(hard.mask.values.allSatisfy { $0 == 0 || $0 == 255 })

@@ -44,10 +44,9 @@ public enum InpaintMethod: Sendable, Equatable {
 
 /// Outpainting settings of a `GenerationRequest`: the init image is placed on a canvas grown by `left`, `top`,
 /// `right`, `bottom` pixels (`OutpaintCanvas`), the new area is filled by `fill`, and the canvas is inpainted
-/// through a mask that covers the new area and ramps down over `feather` pixels into the original
-/// (A1111's "Outpainting" scripts). The inpainting is `InpaintMethod.a1111(options)` on the canvas, so original
-/// pixels outside the feather ramp (all of them with feather 0) keep their values and their place, at
-/// (`left`, `top`) in the result.
+/// through a mask that covers the new area and fades out over the `feather` pixels next to the original
+/// (`OutpaintCanvas`). The inpainting is `InpaintMethod.a1111(options)` on the canvas, whose paste-back keeps every
+/// original pixel: the original's values sit unchanged at (`left`, `top`) in the result.
 public struct Outpainting: Sendable, Equatable {
     public var left: Int
     public var top: Int

@@ -70,11 +70,11 @@ extension Image {
 public struct OutpaintCanvas: Equatable, Sendable {
     /// The grown image (`Image.extended`).
     public let image: Image
-    /// 255 over the new area, ramping linearly down to 0 over `feather` pixels into the original from each
-    /// extended side, 0 elsewhere: an original pixel `d` pixels in from an extended side (0 = the outermost
-    /// row or column) gets `(255 * (feather - d) + (feather + 1) / 2) / (feather + 1)` (integer division) while
-    /// `d < feather`, so feather 3 gives 191, 128, 64, then 0. Sides not extended get no ramp, so the
-    /// original's own borders stay kept. Where ramps meet (corners) the larger value wins.
+    /// 0 over the whole original, so every original pixel is kept; over the new area 255, except a linear ramp in
+    /// the `feather` pixels next to the original, so the painted area fades into the fill at the seam: a new pixel
+    /// `d` pixels out from the original (1 = adjacent; `d` is the larger of its horizontal and vertical distances,
+    /// so corners ramp too) gets `(255 * d + (feather + 1) / 2) / (feather + 1)` (integer division) while
+    /// `d <= feather`, so feather 3 gives 64, 128, 191, then 255.
     public let mask: Mask
     /// Where the original lies in the canvas.
     public let original: PixelRegion
@@ -89,19 +89,15 @@ public struct OutpaintCanvas: Equatable, Sendable {
         }
         image = try source.extended(left: left, top: top, right: right, bottom: bottom, fill: fill)
         original = PixelRegion(x1: left, y1: top, x2: left + source.width, y2: top + source.height)
-        var values = [UInt8](repeating: 255, count: image.width * image.height)
-        for y in original.y1..<original.y2 {
-            for x in original.x1..<original.x2 {
-                var distance = Int.max
-                if left > 0 { distance = min(distance, x - original.x1) }
-                if right > 0 { distance = min(distance, original.x2 - 1 - x) }
-                if top > 0 { distance = min(distance, y - original.y1) }
-                if bottom > 0 { distance = min(distance, original.y2 - 1 - y) }
-                var value = 0
-                if distance < feather {
-                    value = (255 * (feather - distance) + (feather + 1) / 2) / (feather + 1)
-                }
-                values[y * image.width + x] = UInt8(value)
+        var values = [UInt8](repeating: 0, count: image.width * image.height)
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let dx = max(original.x1 - x, 0, x - (original.x2 - 1))
+                let dy = max(original.y1 - y, 0, y - (original.y2 - 1))
+                let distance = max(dx, dy)
+                guard distance > 0 else { continue }  // the original
+                values[y * image.width + x] = distance <= feather
+                    ? UInt8((255 * distance + (feather + 1) / 2) / (feather + 1)) : 255
             }
         }
         mask = Mask(unchecked: image.width, image.height, values)
