@@ -157,6 +157,16 @@ def add_case(out, metadata, name, model, inputs_name, inputs, timestep, scale=1.
     return down, mid
 
 
+def write_pth_copy():
+    """ControlNet_v11.pth: the tensors of Conversion_controlnet_ldm.safetensors as torch.save writes a ControlNet
+    v1.1 .pth (a plain state dict, zip layout), so the pickle path must give the same net as the safetensors one."""
+    with safe_open(os.path.join(OUT, "Conversion_controlnet_ldm.safetensors"), "pt") as f:
+        state = {k: f.get_tensor(k) for k in sorted(f.keys())}
+    path = os.path.join(OUT, "ControlNet_v11.pth")
+    torch.save(state, path)
+    print(f"wrote {os.path.basename(path)} ({os.path.getsize(path) / 1e3:.1f} kB)")
+
+
 def ldm_controlnet():
     """Conversion_controlnet_ldm.safetensors through diffusers' converter into the tiny config."""
     path = os.path.join(OUT, "Conversion_controlnet_ldm.safetensors")
@@ -214,6 +224,7 @@ def main():
     ldm = ldm_controlnet()
     inputs = add_inputs(out, "ldm", 2, 4, 8, 8, 3, 8, seed=71)
     add_case(out, metadata, "ldm", ldm, "ldm", inputs, 640)
+    write_pth_copy()
 
     save_fixture(TARGET, "ControlNet_outputs", out, metadata)
 

@@ -17,20 +17,13 @@ extension ControlNetModel {
     /// tensors, or the same names without the prefix), its architecture inferred from the tensor shapes
     /// (`ControlNetConfig(inferred:)`) unless `config` is given.
     ///
-    /// The original `.pth` files are PyTorch pickles, which need the pickle reader Easel does not have yet:
-    /// they are refused with `CheckpointError.unsupportedFormat`.
+    /// The original `.pth` files (PyTorch pickles) are read by EaselCheckpoint's restricted pickle reader, which
+    /// runs no code from the file.
     public init(singleFile url: URL, config: ControlNetConfig? = nil) throws {
-        if Self.pickleExtensions.contains(url.pathExtension.lowercased()) {
-            // TODO(pickle reader): open through EaselCheckpoint's PyTorch reader once it exists, then go on as below.
-            throw CheckpointError.unsupportedFormat(
-                path: url.path,
-                reason: "ControlNet .\(url.pathExtension) files are PyTorch pickles, which Easel cannot read yet; "
-                    + "use the .safetensors version of the model (or convert it with safetensors.torch.save_file)")
-        }
         let inventory = try CheckpointInventory(contentsOf: url)
         guard inventory.source == .singleFile, let component = inventory.components.first else {
             throw CheckpointError.unsupportedFormat(
-                path: url.path, reason: "not a single .safetensors file (load a diffusers ControlNet folder with init(contentsOf:))")
+                path: url.path, reason: "not a single checkpoint file (load a diffusers ControlNet folder with init(contentsOf:))")
         }
         do {
             try self.init(singleFile: try LDMSingleFile(component), config: config)
@@ -53,6 +46,4 @@ extension ControlNetModel {
         try self.init(config: config ?? ControlNetConfig(inferred: controlNet.shape), weights: controlNet.weights)
     }
 
-    /// Extensions of PyTorch pickle checkpoints (as `CheckpointInventory` refuses them).
-    static let pickleExtensions: Set<String> = ["pth", "ckpt", "pt", "bin", "pkl"]
 }
