@@ -363,8 +363,33 @@ def full_case():
     save_png(canvas, "Pose_full.png")
 
 
+def tiny_pth_case(width=1, seed=5):
+    """Pose_tiny_body.pth: the scaled-down network of PoseFixtures.tinyWeights(width: 1) (the real layer names, widths
+    `width` but the 3 inputs, the 38/19 outputs and the 57 + width stage inputs; torch.randn from one generator in
+    sorted name order, weights x sqrt(2 / fan_in) in float32, biases x 0.1) as torch.save writes
+    body_pose_model.pth, a plain state dict under those names: the Swift test loads it through the pickle reader
+    and must get exactly the network it builds itself."""
+    model = model_module.bodypose_model()
+    module_names = {".".join(k.split(".")[1:]): k for k in model.state_dict()}
+    g = torch.Generator().manual_seed(seed)
+    state = {}
+    for name in sorted(module_names):
+        shape = list(model.state_dict()[module_names[name]].shape)
+        small = list(shape)
+        small[0] = shape[0] if shape[0] in (38, 19) else width
+        if len(shape) == 4:
+            small[1] = 3 if shape[1] == 3 else (57 + width if shape[1] == 185 else width)
+        fan_in = small[1] * small[2] * small[3] if len(small) == 4 else 1
+        scale = float(torch.tensor(math.sqrt(2.0 / fan_in), dtype=torch.float32)) if len(small) == 4 else 0.1
+        state[name] = torch.randn(tuple(small), generator=g, dtype=torch.float32) * torch.tensor(scale, dtype=torch.float32)
+    path = os.path.join(OUT, "Pose_tiny_body.pth")
+    torch.save(state, path)
+    print(f"wrote {os.path.basename(path)} ({os.path.getsize(path) / 1e3:.1f} kB)")
+
+
 def main():
     parameters = network_case()
+    tiny_pth_case()
     cases = {"network": {"seed": NETWORK_SEED, "parameters": parameters, "input_shape": list(NETWORK_INPUT)},
              "gaussian": gaussian_case(), "parse": parse_case(), "flow": flow_case()}
     json_case()
