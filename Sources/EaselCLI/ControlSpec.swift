@@ -9,7 +9,8 @@ import ScribbleAnnotator
 import SegmentationAnnotator
 
 /// One `--control model=PATH,image=PATH[,preprocessor=canny|scribble|pose|seg|inpaint][,weight=X][,start=X][,end=X]
-/// [,mode=balanced|prompt|control][,resize=just|crop|fill]` value (DESIGN.md's contract), checked as a usage
+/// [,mode=balanced|prompt|control][,resize=just|crop|fill][,resolution=N][,pixel_perfect=true]` value (DESIGN.md's
+/// contract, plus A1111's preprocessor resolution and pixel perfect), checked as a usage
 /// matter: an unknown key, a value that is not a number, start > end or a missing model or image is a
 /// `ValidationError` (exit 2); the files are read later (exit 1 when they cannot be).
 struct ControlSpec: Equatable {
@@ -23,6 +24,10 @@ struct ControlSpec: Equatable {
     var end: Double = 1
     var mode: ControlMode = .balanced
     var resize: ResizeMode = .cropAndResize
+    /// The preprocessor's detect resolution (A1111's "Preprocessor Resolution"); nil: the annotator's default.
+    var resolution: Int?
+    /// A1111's "Pixel Perfect": the preprocessor resolution from the output size.
+    var pixelPerfect = false
 
     enum Preprocessor: String, CaseIterable {
         case canny, scribble, pose, seg
@@ -49,7 +54,9 @@ struct ControlSpec: Equatable {
         }
     }
 
-    static let keys = ["model", "image", "preprocessor", "weight", "start", "end", "mode", "resize"]
+    static let keys = [
+        "model", "image", "preprocessor", "weight", "start", "end", "mode", "resize", "resolution", "pixel_perfect",
+    ]
     static let modes: [String: ControlMode] = [
         "balanced": .balanced, "prompt": .promptMoreImportant, "control": .controlNetMoreImportant, "guess": .guess,
     ]
@@ -96,6 +103,20 @@ struct ControlSpec: Equatable {
             guard let mode = Self.modes[name] else { throw fail("unknown mode '\(name)' (balanced, prompt, control, guess)") }
             self.mode = mode
         }
+        if let value = values["resolution"] {
+            guard let resolution = Int(value), (64...8192).contains(resolution) else {
+                throw fail("resolution must be a whole number of pixels from 64 to 8192, got '\(value)'")
+            }
+            self.resolution = resolution
+        }
+        if let value = values["pixel_perfect"] {
+            guard let flag = ["true": true, "yes": true, "1": true, "false": false, "no": false, "0": false][value.lowercased()]
+            else { throw fail("pixel_perfect is true or false, got '\(value)'") }
+            pixelPerfect = flag
+        }
+        if (resolution != nil || pixelPerfect) && (preprocessor == nil || preprocessor == .inpaint) {
+            throw fail("resolution and pixel_perfect set the preprocessor's detect resolution; name a preprocessor")
+        }
         if let name = values["resize"] {
             guard let resize = Self.resizeModes[name] else { throw fail("unknown resize '\(name)' (just, crop, fill)") }
             self.resize = resize
@@ -113,6 +134,8 @@ struct ControlSpec: Equatable {
         unit.guidanceEnd = end
         unit.controlMode = mode
         unit.resizeMode = resize
+        unit.preprocessorResolution = resolution
+        unit.pixelPerfect = pixelPerfect
         return unit
     }
 }

@@ -73,6 +73,24 @@ import Testing
             "\(settings)")
     }
 
+    /// A1111's "Preprocessor Resolution" and "Pixel Perfect" reach the unit and its infotext entry.
+    @Test func preprocessorResolutionAndPixelPerfect() throws {
+        let folder = try TemporaryFolder()
+        let net = try ControlPipelineFixtures.netFolder("a").path
+        let image = try PipelineFixtures.initImageURL().path
+        for (extra, expected) in [(",resolution=256", "Processor Res: 256"), (",pixel_perfect=true", "Pixel Perfect: True")] {
+            let output = folder.path("image\(extra.count).png")
+            let result = try EaselProcess.run([
+                "generate", "--model", try PipelineFixtures.modelFolder().path, "--prompt", "a cat", "--steps", "1",
+                "--width", "64", "--height", "64", "--output", output.path,
+                "--control", "model=\(net),image=\(image),preprocessor=canny" + extra,
+            ])
+            #expect(result.status == 0, "stderr: \(result.standardError)")
+            let settings = try #require(try ImageFile.load(from: output).text["parameters"])
+            #expect(settings.contains(expected), "\(settings)")
+        }
+    }
+
     @Test func badSpecsExitTwo() throws {
         let folder = try TemporaryFolder()
         let output = folder.path("out.png").path
@@ -90,7 +108,11 @@ import Testing
             ("model=\(net)", "image=PATH is required"),
             ("model=\(net),image=\(image),mode=loud", "unknown mode 'loud'"),
             ("model=\(net),image=\(image),resize=stretch", "unknown resize 'stretch'"),
-            ("model=\(net),image=\(image),preprocessor=depth", "unknown preprocessor 'depth'"),
+            ("model=\(net),image=\(image),preprocessor=hed", "unknown preprocessor 'hed'"),
+            ("model=\(net),image=\(image),preprocessor=canny,resolution=abc", "resolution must be a whole number"),
+            ("model=\(net),image=\(image),preprocessor=canny,resolution=10", "resolution must be a whole number"),
+            ("model=\(net),image=\(image),preprocessor=canny,pixel_perfect=maybe", "pixel_perfect is true or false"),
+            ("model=\(net),image=\(image),resolution=256", "name a preprocessor"),
             ("model=\(net),image=\(image),weight", "is not key=value"),
             ("model=\(net),image=\(image),model=\(net)", "'model' given twice"),
             ("", "is not key=value"),
