@@ -14,7 +14,7 @@ let package = Package(
         .library(name: "EaselImage", targets: ["EaselImage"]),
         .library(name: "EaselDiffusion", targets: ["EaselDiffusion"]),
         .library(name: "Easel", targets: ["Easel"]),
-        .library(name: "EaselAnnotators", targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator"]),
+        .library(name: "EaselAnnotators", targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "DepthAnnotator"]),
         .executable(name: "easel", targets: ["easel"]),
         .executable(name: "annotate-samples", targets: ["AnnotateSamples"]),
         .executable(name: "scribble-to-image", targets: ["ScribbleToImage"]),
@@ -58,6 +58,10 @@ let package = Package(
         .target(
             name: "ScribbleAnnotator", dependencies: ["AnnotatorCore", "EaselImage"],
             path: "Annotators/Scribble"),
+        .target(
+            name: "DepthAnnotator",
+            dependencies: ["AnnotatorCore", "EaselImage", "EaselDiffusion", "EaselTensor", "EaselCheckpoint"],
+            path: "Annotators/Depth"),
 
         // MARK: Command line
         .target(
@@ -112,7 +116,10 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AnnotatorTests",
-            dependencies: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "EaselImage", "EaselTestSupport"],
+            dependencies: [
+                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "DepthAnnotator", "EaselImage", "EaselTestSupport",
+                "EaselTensor",
+            ],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EaselCLITests", dependencies: ["EaselCLI", "EaselImage", "EaselCheckpoint", "EaselTestSupport"],

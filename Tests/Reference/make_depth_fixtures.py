@@ -1,0 +1,176 @@
+"""Writes the depth annotator fixtures (Tests/AnnotatorTests/Fixtures/Depth_*).
+
+- Depth_dpt_hybrid/: a tiny random transformers `DPTForDepthEstimation` in the Intel/dpt-hybrid-midas layout
+  (`is_hybrid: true`: BiT bottleneck stem with weight-standardised convs and "same" padding, ViT-hybrid encoder,
+  reassemble stage with the two identity stages, fusion stage, depth head).
+- Depth_depth_anything/: a tiny random `DepthAnythingForDepthEstimation` (Dinov2 backbone, neck, relative head).
+- Depth_outputs.safetensors: inputs and float64 references (`<model>.<case>.input`, `.predicted_depth`); the
+  larger (and non-square) cases exercise the position-embedding interpolation (bilinear for DPT, float32 bicubic for Dinov2).
+- Depth_postprocess.safetensors: controlnet_aux 0.0.10 `MidasDetector.__call__` run on a stand-in network that
+  returns a fixed depth map, so the map and normal-map post-processing are compared on identical network outputs.
+
+Every parameter is drawn at unit scale (norm affines around 1, biases 0.1), so a wrong affine shows.
+Run from the repository root: /work/main/.venv-ref/bin/python Tests/Reference/make_depth_fixtures.py
+"""
+import os
+import sys
+import tempfile
+import types
+
+import numpy as np
+import torch
+from safetensors import safe_open
+from transformers import BitConfig, Dinov2Config, DPTConfig, DPTForDepthEstimation
+from transformers import DepthAnythingConfig, DepthAnythingForDepthEstimation
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_util import ROOT, controlnet_aux_module, fixtures_dir, save_fixture, write_safetensors  # noqa: E402
+
+torch.set_num_threads(2)
+OUT = fixtures_dir("AnnotatorTests")
+
+
+def dpt_hybrid_config():
+    backbone = BitConfig(
+        layer_type="bottleneck", global_padding="same", embedding_dynamic_padding=True, depths=[1, 1, 2],
+        hidden_sizes=[16, 32, 64], embedding_size=16, num_groups=4, out_features=["stage1", "stage2", "stage3"])
+    return DPTConfig(
+        is_hybrid=True, backbone_config=backbone, hidden_size=32, num_hidden_layers=4, num_attention_heads=4,
+        intermediate_size=48, image_size=64, patch_size=16, backbone_featmap_shape=[1, 64, 4, 4],
+        backbone_out_indices=[0, 1, 2, 3], neck_hidden_sizes=[16, 32, 24, 40], reassemble_factors=[1, 1, 1, 0.5],
+        fusion_hidden_size=16, readout_type="project", hidden_act="gelu", layer_norm_eps=1e-12)
+
+
+def depth_anything_config():
+    backbone = Dinov2Config(
+        hidden_size=32, num_hidden_layers=4, num_attention_heads=4, mlp_ratio=2, image_size=56, patch_size=14,
+        out_features=["stage1", "stage2", "stage3", "stage4"], reshape_hidden_states=False, layerscale_value=1.0)
+    return DepthAnythingConfig(
+        backbone_config=backbone, patch_size=14, reassemble_hidden_size=32, neck_hidden_sizes=[8, 16, 24, 32],
+        reassemble_factors=[4, 2, 1, 0.5], fusion_hidden_size=16, head_hidden_size=8)
+
+
+def randomize(model, seed):
+    """Every parameter at unit scale: conv/linear weights ~ N(0, 1/fan_in), biases ~ N(0, 0.1), norm weights
+    ~ 1 + N(0, 0.2), layer scales ~ 1 + N(0, 0.2), tokens and position embeddings ~ N(0, 1). The last head
+    conv's bias is lifted by 1 so that the final ReLU keeps most of the map."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, p in sorted(model.named_parameters()):
+            n = torch.randn(p.shape, generator=g, dtype=torch.float32)
+            if p.dim() == 1 and ("norm" in name or "lambda" in name) and name.endswith(("weight", "lambda1")):
+                p.copy_(1 + 0.2 * n)
+            elif p.dim() == 1:
+                p.copy_(0.1 * n)
+            elif "token" in name or "position_embeddings" in name:
+                p.copy_(n)
+            else:
+                fan_in = p[0].numel()
+                p.copy_(n / fan_in ** 0.5)
+        last = model.head.head[4] if isinstance(model, DPTForDepthEstimation) else model.head.conv3
+        last.bias += 1.0
+
+
+def save_model(model, name):
+    folder = os.path.join(OUT, "Depth_" + name)
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        model.save_pretrained(tmp)
+        with open(os.path.join(tmp, "config.json")) as f:
+            config = f.read()
+        with safe_open(os.path.join(tmp, "model.safetensors"), "pt") as f:
+            weights = {k: f.get_tensor(k) for k in f.keys()}
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        f.write(config)
+    write_safetensors(os.path.join(folder, "model.safetensors"), weights, {"format": "pt"})
+    size = sum(os.path.getsize(os.path.join(folder, x)) for x in os.listdir(folder))
+    print(f"wrote {os.path.relpath(folder, ROOT)}/ ({size / 1e3:.1f} kB)")
+
+
+def image_input(height, width, seed):
+    g = torch.Generator().manual_seed(seed)
+    return torch.rand(1, 3, height, width, generator=g, dtype=torch.float32) * 2 - 1
+
+
+def run(model, x, image_size=None):
+    """The float64 output; `image_size` lets the hybrid model take another size (it checks the configured one,
+    though its embeddings interpolate the position embeddings as MiDaS does)."""
+    model64 = model.to(torch.float64)
+    if image_size is not None:
+        model64.dpt.embeddings.image_size = image_size
+    with torch.no_grad():
+        out = model64(x.double()).predicted_depth
+        model.to(torch.float32)
+        out32 = model(x).predicted_depth.double()
+    if image_size is not None:
+        model.dpt.embeddings.image_size = (64, 64)
+    print(f"  {tuple(x.shape)}: positive {float((out > 0).double().mean()):.2f}, torch float32 vs float64 "
+          f"max rel {float((out32 - out).abs().max() / out.abs().max()):.2e}")
+    return out
+
+
+def network_fixtures():
+    tensors, meta = {}, {}
+    dpt = DPTForDepthEstimation(dpt_hybrid_config()).eval()
+    randomize(dpt, seed=501)
+    save_model(dpt, "dpt_hybrid")
+    print("dpt_hybrid")
+    for case, (h, w) in {"square": (64, 64), "large": (96, 96)}.items():
+        x = image_input(h, w, seed=h * 1000 + w)
+        tensors[f"dpt_hybrid.{case}.input"] = x
+        tensors[f"dpt_hybrid.{case}.predicted_depth"] = run(dpt, x, image_size=(h, w))
+
+    da = DepthAnythingForDepthEstimation(depth_anything_config()).eval()
+    randomize(da, seed=502)
+    save_model(da, "depth_anything")
+    print("depth_anything")
+    for case, (h, w) in {"square": (56, 56), "wide": (56, 84), "large": (70, 70)}.items():
+        x = image_input(h, w, seed=h * 1000 + w + 7)
+        tensors[f"depth_anything.{case}.input"] = x
+        tensors[f"depth_anything.{case}.predicted_depth"] = run(da, x)
+    save_fixture("AnnotatorTests", "Depth_outputs", tensors, meta)
+
+
+class FixedDepth(torch.nn.Module):
+    """Stands in for MiDaSInference: returns a fixed depth map (as `model(x)[0]` reads it)."""
+
+    def __init__(self, depth):
+        super().__init__()
+        self.depth = torch.nn.Parameter(depth[None], requires_grad=False)
+
+    def forward(self, x):
+        assert x.shape[-2:] == self.depth.shape[-2:]
+        return self.depth
+
+
+def postprocess_fixtures():
+    # controlnet_aux.midas imports its MiDaS network code (timm) and einops; neither is needed to post-process.
+    sys.modules.setdefault("controlnet_aux.midas.api", types.SimpleNamespace(MiDaSInference=None))
+    if "einops" not in sys.modules:
+        try:
+            import einops  # noqa: F401
+        except ImportError:
+            sys.modules["einops"] = types.SimpleNamespace(
+                rearrange=lambda t, pattern: t.permute(2, 0, 1)[None])
+    midas = controlnet_aux_module("midas")
+    height, width = 64, 128
+    g = torch.Generator().manual_seed(503)
+    # A smooth far-to-near ramp plus noise, with a flat far background so that bg_th matters.
+    ys, xs = torch.meshgrid(torch.linspace(0, 1, height), torch.linspace(0, 1, width), indexing="ij")
+    depth = 3 + 20 * xs * ys + torch.randn(height, width, generator=g)
+    depth[:, : width // 4] = 2.5
+    depth = depth.to(torch.float32)
+    image = (torch.rand(height, width, 3, generator=g) * 255).to(torch.uint8).numpy()
+    detector = midas.MidasDetector(FixedDepth(depth))
+    depth_image, normal_image = detector(
+        image, depth_and_normal=True, detect_resolution=height, image_resolution=height, output_type="np")
+    assert depth_image.shape == (height, width, 3) and normal_image.shape == (height, width, 3)
+    save_fixture("AnnotatorTests", "Depth_postprocess", {
+        "depth": depth, "depth_image": torch.from_numpy(depth_image[:, :, 0].astype(np.float32)),
+        "normal_image": torch.from_numpy(normal_image.astype(np.float32)),
+    }, {"a": "6.283185307179586", "bg_th": "0.1"})
+
+
+if __name__ == "__main__":
+    network_fixtures()
+    postprocess_fixtures()
