@@ -90,7 +90,9 @@ public struct DPTConfig: Decodable, Sendable, Equatable {
             guard readoutType == "project" else { throw refuse("hybrid models need readout_type project") }
             guard backboneConfig != nil else { throw refuse("a hybrid model needs its backbone_config") }
         } else {
-            guard backboneConfig == nil else { throw refuse("non-hybrid models with a backbone_config are not supported") }
+            guard backboneConfig == nil else {
+                throw refuse("non-hybrid models with a backbone_config (e.g. DINOv2 or Swin backbones) are not supported")
+            }
             guard ["project", "add", "ignore"].contains(readoutType) else { throw refuse("readout_type \(readoutType)") }
         }
         for factor in reassembleFactors where !(factor == 0.5 || factor == 1 || factor == 2 || factor == 4) {

@@ -3,22 +3,27 @@ import EaselDiffusion
 import EaselTensor
 import Foundation
 
-/// transformers' `DPTForDepthEstimation` in the DPT-hybrid layout (Intel/dpt-hybrid-midas, the MiDaS v3
-/// DPT-Hybrid that ControlNet's depth annotator runs): a BiT ResNet stem, a ViT over its stride-16 features,
-/// the reassemble stage (BiT stages 1-2 as they are, two ViT layers read out with the class token), the
-/// fusion stage and the depth head. Output: relative inverse depth `[B, H, W]` (larger is nearer).
+/// transformers' `DPTForDepthEstimation` in its two ViT layouts:
+/// - DPT-hybrid (`is_hybrid: true`, Intel/dpt-hybrid-midas, the MiDaS v3 DPT-Hybrid that ControlNet's depth
+///   annotator runs): a BiT ResNet stem, a ViT over its stride-16 features, the reassemble stage (BiT stages
+///   1-2 as they are, two ViT layers read out with the class token);
+/// - plain ViT (Intel/dpt-large): patch embeddings, four ViT layers read out and reassembled;
+/// then the fusion stage and the depth head. Output: relative inverse depth `[B, H, W]` (larger is nearer).
 ///
 /// Unlike transformers, which reshapes tokens to a square grid, any input whose sides are multiples of
 /// `patch_size` runs: the position embeddings are resized bilinearly to the patch grid, as MiDaS's own
 /// `forward_flex` does (transformers resizes them the same way for square inputs).
 public struct DPTForDepthEstimation: Sendable {
     public let config: DPTConfig
-    var backbone: BitBackbone
+    /// The hybrid's BiT and the 1x1 projection of its last stage, or the plain ViT's patch embedding.
+    var backbone: BitBackbone?
     var projection: Conv2D
     var classToken: Tensor
     /// `[1, 1 + n*n, C]`.
     var positionEmbeddings: Tensor
     var layers: [DPTViTLayer]
+    /// The encoder outputs read out and reassembled: the last two (hybrid) or all four.
+    var readoutStages: [Int]
     var readouts: [Linear]
     var reassemble: [DPTReassembleLayer]
     var neck: DPTFusionNeck
@@ -29,15 +34,29 @@ public struct DPTForDepthEstimation: Sendable {
     /// which the depth path does not read, may be present).
     public init(config: DPTConfig, weights: any TensorStore) throws {
         try config.validate()
-        guard let bit = config.backboneConfig else { throw WeightError.invalidConfiguration("DPT: no backbone_config") }
         self.config = config
         let loader = WeightLoader(weights)
         let width = config.hiddenSize
         let embeddings = loader.scope("dpt").scope("embeddings")
-        backbone = try BitBackbone(loading: embeddings.scope("backbone").scope("bit"), config: bit)
-        let featureChannels = config.backboneFeatmapShape?.dropFirst().first ?? backbone.stageChannels[2]
-        projection = try Conv2D(loading: embeddings.scope("projection"), inChannels: featureChannels,
-                                outChannels: width, kernel: 1)
+        if config.isHybrid, let bit = config.backboneConfig {
+            let backbone = try BitBackbone(loading: embeddings.scope("backbone").scope("bit"), config: bit)
+            let featureChannels = config.backboneFeatmapShape?.dropFirst().first ?? backbone.stageChannels[2]
+            projection = try Conv2D(loading: embeddings.scope("projection"), inChannels: featureChannels,
+                                    outChannels: width, kernel: 1)
+            let stageChannels = backbone.stageChannels
+            guard Array(config.neckHiddenSizes.prefix(2)) == Array(stageChannels.prefix(2)) else {
+                throw WeightError.invalidConfiguration(
+                    "DPT: neck_hidden_sizes \(config.neckHiddenSizes) must start with the BiT stage widths \(stageChannels)")
+            }
+            self.backbone = backbone
+            readoutStages = [2, 3]
+        } else {
+            projection = try Conv2D(loading: embeddings.scope("patch_embeddings").scope("projection"),
+                                    inChannels: config.numChannels, outChannels: width, kernel: config.patchSize,
+                                    stride: config.patchSize)
+            backbone = nil
+            readoutStages = [0, 1, 2, 3]
+        }
         classToken = try embeddings.load("cls_token", shape: [1, 1, width])
         let grid = config.imageSize / config.patchSize
         positionEmbeddings = try embeddings.load("position_embeddings", shape: [1, 1 + grid * grid, width])
@@ -47,18 +66,13 @@ public struct DPTForDepthEstimation: Sendable {
         }
         let neckScope = loader.scope("neck")
         let stage = neckScope.scope("reassemble_stage")
-        readouts = try [2, 3].map { index in
+        readouts = config.readoutType != "project" ? [] : try readoutStages.map { index in
             try Linear(loading: stage.scope("readout_projects").scope(String(index)).scope("0"),
                        inFeatures: 2 * width, outFeatures: width)
         }
-        reassemble = try [2, 3].map { index in
+        reassemble = try readoutStages.map { index in
             try DPTReassembleLayer(loading: stage.scope("layers").scope(String(index)), inChannels: width,
                                    channels: config.neckHiddenSizes[index], factor: config.reassembleFactors[index])
-        }
-        let stageChannels = backbone.stageChannels
-        guard Array(config.neckHiddenSizes.prefix(2)) == Array(stageChannels.prefix(2)) else {
-            throw WeightError.invalidConfiguration(
-                "DPT: neck_hidden_sizes \(config.neckHiddenSizes) must start with the BiT stage widths \(stageChannels)")
         }
         neck = try DPTFusionNeck(loading: neckScope, stageChannels: config.neckHiddenSizes,
                                  fusionChannels: config.fusionHiddenSize,
@@ -88,29 +102,45 @@ public struct DPTForDepthEstimation: Sendable {
                 "DPT expects [B, \(config.numChannels), H, W] with H and W multiples of \(patch), got \(pixels.shape)")
         }
         let (gridHeight, gridWidth) = (pixels.shape[2] / patch, pixels.shape[3] / patch)
-        let stages = backbone(pixels)
-        var tokens = imageToTokens(projection(stages[2]))
+        let stages = backbone.map { $0(pixels) } ?? []
+        var tokens = imageToTokens(projection(stages.last ?? pixels))
         let batch = tokens.shape[0]
         tokens = concat([repeatRows(classToken, batch), tokens], axis: 1)
         tokens += resizedPositionEmbeddings(positionEmbeddings, height: gridHeight, width: gridWidth, mode: .bilinear)
 
         var selected: [Int: Tensor] = [:]
-        let wanted = Set(config.backboneOutIndices.suffix(2))
+        let outIndices = config.backboneOutIndices.suffix(readoutStages.count)
+        let wanted = Set(outIndices)
         for (index, layer) in layers.enumerated() {
             tokens = layer(tokens)
             if wanted.contains(index) { selected[index] = tokens }
         }
         var features = Array(stages.prefix(2))
-        for (slot, index) in config.backboneOutIndices.suffix(2).enumerated() {
-            let hidden = selected[index]!
-            let read = gelu(readouts[slot](readoutConcat(hidden)))
-            features.append(reassemble[slot](permute(read, [0, 2, 1]).reshaped(
-                [batch, config.hiddenSize, gridHeight, gridWidth])))
+        for (slot, index) in outIndices.enumerated() {
+            features.append(reassemble[slot](readOut(selected[index]!, slot: slot, height: gridHeight, width: gridWidth)))
         }
         var x = head.0(neck(features))
         x = interpolate(x, scaleFactor: 2, mode: .bilinear, alignCorners: true)
         x = relu(head.2(relu(head.1(x))))
         return x.reshaped([batch, x.shape[2], x.shape[3]])
+    }
+}
+
+extension DPTForDepthEstimation {
+    /// `DPTReassembleStage`'s readout of tokens `[B, 1 + h*w, C]` as an image `[B, C, h, w]`: "project"
+    /// (`gelu(Linear(cat(patch, cls)))`), "add" (`patch + cls`) or "ignore" (the class token dropped).
+    func readOut(_ tokens: Tensor, slot: Int, height: Int, width: Int) -> Tensor {
+        let (batch, count, channels) = (tokens.shape[0], tokens.shape[1], tokens.shape[2])
+        switch config.readoutType {
+        case "project":
+            let read = gelu(readouts[slot](readoutConcat(tokens)))
+            return permute(read, [0, 2, 1]).reshaped([batch, channels, height, width])
+        case "add":
+            let parts = split(tokens, sizes: [1, count - 1], axis: 1)
+            return permute(parts[1] + parts[0], [0, 2, 1]).reshaped([batch, channels, height, width])
+        default:
+            return tokensToImage(tokens, height: height, width: width)
+        }
     }
 }
 

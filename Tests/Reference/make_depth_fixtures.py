@@ -3,6 +3,7 @@
 - Depth_dpt_hybrid/: a tiny random transformers `DPTForDepthEstimation` in the Intel/dpt-hybrid-midas layout
   (`is_hybrid: true`: BiT bottleneck stem with weight-standardised convs and "same" padding, ViT-hybrid encoder,
   reassemble stage with the two identity stages, fusion stage, depth head).
+- Depth_dpt_large/: the same network in the plain-ViT layout of Intel/dpt-large.
 - Depth_depth_anything/: a tiny random `DepthAnythingForDepthEstimation` (Dinov2 backbone, neck, relative head).
 - Depth_outputs.safetensors: inputs and float64 references (`<model>.<case>.input`, `.predicted_depth`); the
   larger (and non-square) cases exercise the position-embedding interpolation (bilinear for DPT, float32 bicubic for Dinov2).
@@ -38,7 +39,16 @@ def dpt_hybrid_config():
         is_hybrid=True, backbone_config=backbone, hidden_size=32, num_hidden_layers=4, num_attention_heads=4,
         intermediate_size=48, image_size=64, patch_size=16, backbone_featmap_shape=[1, 64, 4, 4],
         backbone_out_indices=[0, 1, 2, 3], neck_hidden_sizes=[16, 32, 24, 40], reassemble_factors=[1, 1, 1, 0.5],
-        fusion_hidden_size=16, readout_type="project", hidden_act="gelu", layer_norm_eps=1e-12)
+        fusion_hidden_size=8, readout_type="project", hidden_act="gelu", layer_norm_eps=1e-12)
+
+
+def dpt_large_config():
+    """The plain-ViT layout of Intel/dpt-large (patch embeddings, four readout-projected stages)."""
+    return DPTConfig(
+        hidden_size=32, num_hidden_layers=4, num_attention_heads=4, intermediate_size=48, image_size=64,
+        patch_size=16, backbone_out_indices=[0, 1, 2, 3], neck_hidden_sizes=[8, 16, 24, 32],
+        reassemble_factors=[4, 2, 1, 0.5], fusion_hidden_size=8, readout_type="project", hidden_act="gelu",
+        layer_norm_eps=1e-12)
 
 
 def depth_anything_config():
@@ -47,13 +57,13 @@ def depth_anything_config():
         out_features=["stage1", "stage2", "stage3", "stage4"], reshape_hidden_states=False, layerscale_value=1.0)
     return DepthAnythingConfig(
         backbone_config=backbone, patch_size=14, reassemble_hidden_size=32, neck_hidden_sizes=[8, 16, 24, 32],
-        reassemble_factors=[4, 2, 1, 0.5], fusion_hidden_size=16, head_hidden_size=8)
+        reassemble_factors=[4, 2, 1, 0.5], fusion_hidden_size=8, head_hidden_size=8)
 
 
 def randomize(model, seed):
     """Every parameter at unit scale: conv/linear weights ~ N(0, 1/fan_in), biases ~ N(0, 0.1), norm weights
     ~ 1 + N(0, 0.2), layer scales ~ 1 + N(0, 0.2), tokens and position embeddings ~ N(0, 1). The last head
-    conv's bias is lifted by 1 so that the final ReLU keeps most of the map."""
+    conv's bias is lifted by 3 so that the final ReLU keeps most of the map."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for name, p in sorted(model.named_parameters()):
@@ -68,7 +78,7 @@ def randomize(model, seed):
                 fan_in = p[0].numel()
                 p.copy_(n / fan_in ** 0.5)
         last = model.head.head[4] if isinstance(model, DPTForDepthEstimation) else model.head.conv3
-        last.bias += 1.0
+        last.bias += 3.0
 
 
 def save_model(model, name):
@@ -115,10 +125,19 @@ def network_fixtures():
     randomize(dpt, seed=501)
     save_model(dpt, "dpt_hybrid")
     print("dpt_hybrid")
-    for case, (h, w) in {"square": (64, 64), "large": (96, 96)}.items():
+    for case, (h, w) in {"square": (64, 64), "large": (80, 80)}.items():
         x = image_input(h, w, seed=h * 1000 + w)
         tensors[f"dpt_hybrid.{case}.input"] = x
         tensors[f"dpt_hybrid.{case}.predicted_depth"] = run(dpt, x, image_size=(h, w))
+
+    large = DPTForDepthEstimation(dpt_large_config()).eval()
+    randomize(large, seed=504)
+    save_model(large, "dpt_large")
+    print("dpt_large")
+    for case, (h, w) in {"square": (64, 64), "large": (80, 80)}.items():
+        x = image_input(h, w, seed=h * 1000 + w + 3)
+        tensors[f"dpt_large.{case}.input"] = x
+        tensors[f"dpt_large.{case}.predicted_depth"] = run(large, x)
 
     da = DepthAnythingForDepthEstimation(depth_anything_config()).eval()
     randomize(da, seed=502)
