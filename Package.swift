@@ -118,7 +118,7 @@ let package = Package(
             name: "AnnotatorTests",
             dependencies: [
                 "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "DepthAnnotator", "EaselImage", "EaselTestSupport",
-                "EaselTensor",
+                "EaselTensor", "EaselDiffusion", "EaselCheckpoint",
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(

@@ -59,6 +59,8 @@ public struct DPTConfig: Decodable, Sendable, Equatable {
         useBiasInFusionResidual = try c.decodeIfPresent(Bool.self, forKey: .useBiasInFusionResidual)
         backboneFeatmapShape = try c.decodeIfPresent([Int].self, forKey: .backboneFeatmapShape) ?? backboneFeatmapShape
         backboneConfig = try c.decodeIfPresent(BitConfig.self, forKey: .backboneConfig)
+        // transformers gives a hybrid config without one its default BiT (DPTConfig.sub_configs_defaults).
+        if isHybrid && backboneConfig == nil { backboneConfig = .dptHybridDefault }
         // image_size may be an int or a pair; DPT models are square.
         if let size = try? c.decodeIfPresent(Int.self, forKey: .imageSize) { imageSize = size }
         else if let pair = try? c.decodeIfPresent([Int].self, forKey: .imageSize), let first = pair.first {
@@ -88,7 +90,6 @@ public struct DPTConfig: Decodable, Sendable, Equatable {
         guard headInIndex == -1 || headInIndex == 3 else { throw refuse("head_in_index \(headInIndex) is not supported") }
         if isHybrid {
             guard readoutType == "project" else { throw refuse("hybrid models need readout_type project") }
-            guard backboneConfig != nil else { throw refuse("a hybrid model needs its backbone_config") }
         } else {
             guard backboneConfig == nil else {
                 throw refuse("non-hybrid models with a backbone_config (e.g. DINOv2 or Swin backbones) are not supported")
@@ -122,6 +123,8 @@ public struct BitConfig: Decodable, Sendable, Equatable {
         case numGroups = "num_groups", embeddingDynamicPadding = "embedding_dynamic_padding"
         case outputStride = "output_stride", widthFactor = "width_factor", outIndices = "out_indices"
     }
+
+    public init() {}
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

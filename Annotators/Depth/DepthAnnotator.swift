@@ -47,9 +47,15 @@ public struct DepthAnnotator: Annotator {
         self.output = output
     }
 
-    /// Loads the network of `kind` from a transformers model folder (`config.json` + `model.safetensors`).
+    /// Loads the network of `kind` from a transformers model folder (`config.json` + `model.safetensors`),
+    /// or for `.midas` also from the original MiDaS file (`dpt_hybrid-midas-501f0c75.pt`, any file that is not
+    /// a folder), read with `DPTConfig.midasHybrid`.
     public init(kind: Kind, contentsOf url: URL, output: Output = .depth) throws {
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
         switch kind {
+        case .midas where exists && !isFolder.boolValue:
+            self.init(model: .midas(try DPTForDepthEstimation(midasCheckpoint: url)), output: output)
         case .midas: self.init(model: .midas(try DPTForDepthEstimation(contentsOf: url)), output: output)
         case .depthAnything:
             self.init(model: .depthAnything(try DepthAnythingForDepthEstimation(contentsOf: url)), output: output)

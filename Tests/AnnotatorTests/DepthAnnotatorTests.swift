@@ -1,5 +1,6 @@
 import AnnotatorCore
 import DepthAnnotator
+import EaselDiffusion
 import EaselImage
 import EaselTensor
 import EaselTestSupport
@@ -59,6 +60,21 @@ import Testing
         let annotator = try DepthAnnotator(kind: .midas, contentsOf: Self.folder.url("Depth_dpt_hybrid"))
         let odd = try Image(width: 40, height: 24, layout: .rgb, filledWith: 9)
         #expect(throws: AnnotatorError.self) { try annotator.detect(odd) }
+    }
+
+    /// A file (not a folder) for `.midas` is read as the original MiDaS checkpoint with the full-size
+    /// configuration, which the tiny fixture's tensors do not fit: the error names the first one.
+    @Test func midasFileIsReadAsTheOriginalCheckpoint() throws {
+        do {
+            _ = try DepthAnnotator(kind: .midas, contentsOf: Self.folder.url("Depth_midas_hybrid.pt"))
+            Issue.record("the tiny checkpoint loaded with the full-size configuration")
+        } catch let error as WeightError {
+            guard case .shapeMismatch(let name, _, _) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(name.hasPrefix("dpt.embeddings.backbone.bit."))
+        }
     }
 
     @Test func missingFolderNamesThePath() throws {

@@ -124,6 +124,7 @@ def network_fixtures():
     dpt = DPTForDepthEstimation(dpt_hybrid_config()).eval()
     randomize(dpt, seed=501)
     save_model(dpt, "dpt_hybrid")
+    save_midas_checkpoint(dpt)
     print("dpt_hybrid")
     for case, (h, w) in {"square": (64, 64), "large": (80, 80)}.items():
         x = image_input(h, w, seed=h * 1000 + w)
@@ -148,6 +149,66 @@ def network_fixtures():
         tensors[f"depth_anything.{case}.input"] = x
         tensors[f"depth_anything.{case}.predicted_depth"] = run(da, x)
     save_fixture("AnnotatorTests", "Depth_outputs", tensors, meta)
+
+
+def midas_name(name):
+    """The original MiDaS v3 DPT name of a transformers DPT-hybrid tensor: the inverse of the renaming in
+    transformers' convert_dpt_hybrid_to_pytorch.py (timm ViT-hybrid under pretrained.model, readout/resize
+    blocks pretrained.act_postprocess1-4, fusion blocks scratch.refinenet4-1). Fused qkv is handled apart."""
+    parts = name.split(".")
+    if name.startswith("dpt.embeddings.backbone.bit.embedder."):
+        return "pretrained.model.patch_embed.backbone.stem." + {"convolution": "conv", "norm": "norm"}[parts[5]] + "." + parts[6]
+    if name.startswith("dpt.embeddings.backbone.bit.encoder.stages."):
+        stage, layer, rest = parts[6], parts[8], ".".join(parts[9:])
+        return f"pretrained.model.patch_embed.backbone.stages.{stage}.blocks.{layer}.{rest}"
+    simple = {"dpt.embeddings.cls_token": "pretrained.model.cls_token",
+              "dpt.embeddings.position_embeddings": "pretrained.model.pos_embed"}
+    if name in simple:
+        return simple[name]
+    if name.startswith("dpt.embeddings.projection."):
+        return "pretrained.model.patch_embed.proj." + parts[-1]
+    if name.startswith("dpt.layernorm."):
+        return "pretrained.model.norm." + parts[-1]
+    if name.startswith("dpt.encoder.layer."):
+        inner = {"layernorm_before": "norm1", "layernorm_after": "norm2", "attention.output.dense": "attn.proj",
+                 "intermediate.dense": "mlp.fc1", "output.dense": "mlp.fc2"}[".".join(parts[4:-1])]
+        return f"pretrained.model.blocks.{parts[3]}.{inner}.{parts[-1]}"
+    if name.startswith("neck.reassemble_stage.readout_projects."):
+        return f"pretrained.act_postprocess{int(parts[3]) + 1}.0.project.0.{parts[-1]}"
+    if name.startswith("neck.reassemble_stage.layers."):
+        return f"pretrained.act_postprocess{int(parts[3]) + 1}." + {"projection": "3", "resize": "4"}[parts[4]] + "." + parts[-1]
+    if name.startswith("neck.convs."):
+        return f"scratch.layer{int(parts[2]) + 1}_rn.{parts[-1]}"
+    if name.startswith("neck.fusion_stage.layers."):
+        block = f"scratch.refinenet{4 - int(parts[3])}."
+        if parts[4] == "projection":
+            return block + "out_conv." + parts[-1]
+        unit = parts[4].replace("residual_layer", "resConfUnit")
+        return block + unit + "." + parts[5].replace("convolution", "conv") + "." + parts[-1]
+    if name.startswith("head.head."):
+        return f"scratch.output_conv.{parts[2]}.{parts[-1]}"
+    raise KeyError(name)
+
+
+def save_midas_checkpoint(model):
+    """The tiny hybrid in the original MiDaS layout, as torch.save writes a state dict (the .pt format of
+    dpt_hybrid-midas-501f0c75.pt), with timm's fused qkv and a stand-in for the dropped classifier head."""
+    state = model.state_dict()
+    out = {}
+    for i in range(model.config.num_hidden_layers):
+        prefix = f"dpt.encoder.layer.{i}.attention.attention."
+        for p in ("weight", "bias"):
+            out[f"pretrained.model.blocks.{i}.attn.qkv.{p}"] = torch.cat(
+                [state.pop(prefix + part + "." + p) for part in ("query", "key", "value")])
+    for name, tensor in state.items():
+        out[midas_name(name)] = tensor
+    assert len(out) == len(state) + 2 * model.config.num_hidden_layers, "two names map to one"
+    out["pretrained.model.head.weight"] = torch.zeros(2, model.config.hidden_size)
+    out["pretrained.model.head.bias"] = torch.zeros(2)
+    path = os.path.join(OUT, "Depth_midas_hybrid.pt")
+    ordered = {k: out[k].clone().contiguous() for k in sorted(out)}
+    torch.save(ordered, path)
+    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path) / 1e3:.1f} kB)")
 
 
 class FixedDepth(torch.nn.Module):
