@@ -88,13 +88,13 @@ public struct DPTConfig: Decodable, Sendable, Equatable {
             throw refuse("use_batch_norm_in_fusion_residual and add_projection are not supported")
         }
         guard headInIndex == -1 || headInIndex == 3 else { throw refuse("head_in_index \(headInIndex) is not supported") }
-        if isHybrid {
-            guard readoutType == "project" else { throw refuse("hybrid models need readout_type project") }
-        } else {
+        guard readoutType == "project" else {
+            throw refuse("readout_type \(readoutType) is not supported (only project, as the published depth models)")
+        }
+        if !isHybrid {
             guard backboneConfig == nil else {
                 throw refuse("non-hybrid models with a backbone_config (e.g. DINOv2 or Swin backbones) are not supported")
             }
-            guard ["project", "add", "ignore"].contains(readoutType) else { throw refuse("readout_type \(readoutType)") }
         }
         for factor in reassembleFactors where !(factor == 0.5 || factor == 1 || factor == 2 || factor == 4) {
             throw refuse("reassemble factor \(factor) is not supported")

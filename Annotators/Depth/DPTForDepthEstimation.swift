@@ -8,6 +8,7 @@ import Foundation
 ///   annotator runs): a BiT ResNet stem, a ViT over its stride-16 features, the reassemble stage (BiT stages
 ///   1-2 as they are, two ViT layers read out with the class token);
 /// - plain ViT (Intel/dpt-large): patch embeddings, four ViT layers read out and reassembled;
+/// both with the "project" readout of the class token, which every published DPT depth model uses;
 /// then the fusion stage and the depth head. Output: relative inverse depth `[B, H, W]` (larger is nearer).
 ///
 /// Unlike transformers, which reshapes tokens to a square grid, any input whose sides are multiples of
@@ -66,7 +67,7 @@ public struct DPTForDepthEstimation: Sendable {
         }
         let neckScope = loader.scope("neck")
         let stage = neckScope.scope("reassemble_stage")
-        readouts = config.readoutType != "project" ? [] : try readoutStages.map { index in
+        readouts = try readoutStages.map { index in
             try Linear(loading: stage.scope("readout_projects").scope(String(index)).scope("0"),
                        inFeatures: 2 * width, outFeatures: width)
         }
@@ -127,20 +128,12 @@ public struct DPTForDepthEstimation: Sendable {
 }
 
 extension DPTForDepthEstimation {
-    /// `DPTReassembleStage`'s readout of tokens `[B, 1 + h*w, C]` as an image `[B, C, h, w]`: "project"
-    /// (`gelu(Linear(cat(patch, cls)))`), "add" (`patch + cls`) or "ignore" (the class token dropped).
+    /// `DPTReassembleStage`'s "project" readout of tokens `[B, 1 + h*w, C]` as an image `[B, C, h, w]`:
+    /// `gelu(Linear(cat(patch, cls)))` for every patch token.
     func readOut(_ tokens: Tensor, slot: Int, height: Int, width: Int) -> Tensor {
-        let (batch, count, channels) = (tokens.shape[0], tokens.shape[1], tokens.shape[2])
-        switch config.readoutType {
-        case "project":
-            let read = gelu(readouts[slot](readoutConcat(tokens)))
-            return permute(read, [0, 2, 1]).reshaped([batch, channels, height, width])
-        case "add":
-            let parts = split(tokens, sizes: [1, count - 1], axis: 1)
-            return permute(parts[1] + parts[0], [0, 2, 1]).reshaped([batch, channels, height, width])
-        default:
-            return tokensToImage(tokens, height: height, width: width)
-        }
+        let (batch, channels) = (tokens.shape[0], tokens.shape[2])
+        let read = gelu(readouts[slot](readoutConcat(tokens)))
+        return permute(read, [0, 2, 1]).reshaped([batch, channels, height, width])
     }
 }
 

@@ -9,9 +9,12 @@ import Foundation
 /// - `.midas`: controlnet_aux's `MidasDetector` / A1111's `depth_midas` with the DPT-hybrid network
 ///   (transformers' Intel/dpt-hybrid-midas layout): the detect-size RGB image as `x/127.5 - 1`, straight
 ///   into the network (sides are multiples of 64), `DepthMap.depthImage` / `DepthMap.normalImage`.
-/// - `.depthAnything`: A1111's `depth_anything` preprocessor with a transformers Depth Anything model: the
-///   image resized (cubic) so its short side is at least 518 with both sides multiples of 14, ImageNet
-///   normalisation, depth resized back bilinearly, then `(d - min) / (max - min) * 255`.
+/// - `.depthAnything`: A1111's `depth_anything` preprocessor (Depth Anything's own transform) with a
+///   transformers Depth Anything model: the image resized (cubic) so that neither side is below 518 and both
+///   are multiples of 14, ImageNet normalisation, depth resized back bilinearly, then
+///   `(d - min) / (max - min) * 255`. Upstream resizes the float image `x / 255`; Easel resizes the bytes
+///   (OpenCV's cubic on uint8, so values are rounded and clipped once more), and A1111's edge padding to
+///   multiples of 64 around the detector is not reproduced. Not compared with a reference yet.
 public struct DepthAnnotator: Annotator {
     /// The network and its weights.
     public enum Model: Sendable {
@@ -35,6 +38,14 @@ public struct DepthAnnotator: Annotator {
 
     public let name = "depth"
     public let defaultDetectResolution = 512
+    /// controlnet_aux's rule (sides multiples of 64) for MiDaS; A1111's (short side scaled, no rounding to 64)
+    /// for Depth Anything, which controlnet_aux 0.0.10 does not have and which resizes to multiples of 14 anyway.
+    public var detectResolutionRule: DetectResolutionRule {
+        switch model {
+        case .midas: .controlnetAux
+        case .depthAnything: .webUI
+        }
+    }
     public var model: Model
     public var output: Output
     /// controlnet_aux's `a` (the normal map's z component): 2π.
