@@ -9,12 +9,13 @@ import Foundation
 /// - `.midas`: controlnet_aux's `MidasDetector` / A1111's `depth_midas` with the DPT-hybrid network
 ///   (transformers' Intel/dpt-hybrid-midas layout): the detect-size RGB image as `x/127.5 - 1`, straight
 ///   into the network (sides are multiples of 64), `DepthMap.depthImage` / `DepthMap.normalImage`.
-/// - `.depthAnything`: A1111's `depth_anything` preprocessor (Depth Anything's own transform) with a
-///   transformers Depth Anything model: the image resized (cubic) so that neither side is below 518 and both
-///   are multiples of 14, ImageNet normalisation, depth resized back bilinearly, then
-///   `(d - min) / (max - min) * 255`. Upstream resizes the float image `x / 255`; Easel resizes the bytes
-///   (OpenCV's cubic on uint8, so values are rounded and clipped once more), and A1111's edge padding to
-///   multiples of 64 around the detector is not reproduced. Not compared with a reference yet.
+/// - `.depthAnything`: A1111's `depth_anything` preprocessor (sd-webui-controlnet `annotator/depth_anything.py`
+///   behind `resize_image_with_pad`) with a transformers Depth Anything model: the detect-size image padded
+///   on the bottom and right to multiples of 64 by repeating its edge; `cv2.cvtColor(img, COLOR_BGR2RGB) / 255`
+///   — A1111 hands the detector RGB, so the network sees the channels swapped, and Easel does the same;
+///   Depth Anything's transform (cubic resize so that neither side is below 518 and both are multiples of 14,
+///   ImageNet mean and std); the depth resized bilinearly to the padded size;
+///   `((d - min) / (max - min) * 255).astype(uint8)` over the padded map; the padding cropped off.
 public struct DepthAnnotator: Annotator {
     /// The network and its weights.
     public enum Model: Sendable {
@@ -76,18 +77,21 @@ public struct DepthAnnotator: Annotator {
     /// The map for an RGB image at the detect size.
     public func detect(_ image: Image) throws -> Image {
         let depth = try predictDepth(image)
+        let map: Image
         switch output {
         case .depth:
             switch model {
-            case .midas: return try DepthMap.depthImage(depth)
-            case .depthAnything: return try DepthMap.rangeScaledImage(depth)
+            case .midas: map = try DepthMap.depthImage(depth)
+            case .depthAnything: map = try DepthMap.rangeScaledImage(depth)
             }
         case .normal:
-            return try DepthMap.normalImage(depth, a: normalStrength, backgroundThreshold: backgroundThreshold)
+            map = try DepthMap.normalImage(depth, a: normalStrength, backgroundThreshold: backgroundThreshold)
         }
+        return try map.cropped(width: image.width, height: image.height)
     }
 
-    /// The network's depth `[H, W]` at the image's size.
+    /// The network's depth `[H, W]`: at the image's size for MiDaS, at the size padded to multiples of 64
+    /// for Depth Anything (A1111 normalises the padded map and crops it afterwards).
     public func predictDepth(_ image: Image) throws -> Tensor {
         do {
             switch model {
@@ -95,17 +99,41 @@ public struct DepthAnnotator: Annotator {
                 let depth = try network(DepthMap.midasPixels(image))
                 return depth.reshaped([image.height, image.width])
             case .depthAnything(let network):
-                let size = Self.depthAnythingInputSize(width: image.width, height: image.height,
-                                                       patch: network.config.patchSize)
-                let input = try image.hwc3().resized(width: size.width, height: size.height, interpolation: .cubic)
-                let depth = try network(DepthMap.imageNetPixels(input))
-                let resized = interpolate(depth.reshaped([1, 1, depth.shape[1], depth.shape[2]]),
-                                          size: (image.height, image.width), mode: .bilinear, alignCorners: false)
-                return resized.reshaped([image.height, image.width])
+                return try Self.depthAnythingDepth(network, image)
             }
         } catch let error as DepthModelError {
             throw AnnotatorError.detectorFailed(annotator: name, reason: error.description)
         }
+    }
+
+    /// A1111's Depth Anything detector on the 64-padded image: `[paddedHeight, paddedWidth]` depth.
+    static func depthAnythingDepth(_ network: DepthAnythingForDepthEstimation, _ image: Image) throws -> Tensor {
+        let padded = image.hwc3().edgePadded(toMultipleOf: 64)
+        let (width, height) = (padded.width, padded.height)
+        // cv2.cvtColor(RGB input, COLOR_BGR2RGB) / 255.0: the channels swapped.
+        var values = [Float](repeating: 0, count: width * height * 3)
+        padded.withUnsafePixels { pixels in
+            for index in 0..<(width * height) {
+                for channel in 0..<3 { values[index * 3 + channel] = Float(pixels[index * 3 + 2 - channel]) / 255 }
+            }
+        }
+        let size = depthAnythingInputSize(width: width, height: height, patch: network.config.patchSize)
+        // Upstream resizes float64 data; OpenCV's float32 resize rounds differently by ~1e-7.
+        let resized = try FloatImage(width: width, height: height, channels: 3, values: values)
+            .resized(width: size.width, height: size.height, interpolation: .cubic)
+        let mean: [Float] = [0.485, 0.456, 0.406], std: [Float] = [0.229, 0.224, 0.225]
+        let count = size.width * size.height
+        let pixels = Tensor(shape: [1, 3, size.height, size.width]) { out in
+            for index in 0..<count {
+                for channel in 0..<3 {
+                    out[channel * count + index] = (resized.values[index * 3 + channel] - mean[channel]) / std[channel]
+                }
+            }
+        }
+        let depth = try network(pixels)
+        let back = interpolate(depth.reshaped([1, 1, depth.shape[1], depth.shape[2]]), size: (height, width),
+                               mode: .bilinear, alignCorners: false)
+        return back.reshaped([height, width])
     }
 
     /// Depth Anything's `Resize(518, 518, keep_aspect_ratio=True, ensure_multiple_of=14,
@@ -135,5 +163,41 @@ extension DepthMap {
             return UInt8(min(max((value - lowest) / range * 255, 0), 255))
         }
         return try Image(width: width, height: height, layout: .gray, pixels: pixels)
+    }
+}
+
+extension Image {
+    /// The image with its last row and column repeated until both sides are multiples of `multiple`
+    /// (A1111's `resize_image_with_pad`: `np.pad(img, [[0, H_pad], [0, W_pad], [0, 0]], mode="edge")`).
+    func edgePadded(toMultipleOf multiple: Int) -> Image {
+        let width = (self.width + multiple - 1) / multiple * multiple
+        let height = (self.height + multiple - 1) / multiple * multiple
+        guard width != self.width || height != self.height else { return self }
+        let channels = self.channels
+        var pixels = [UInt8](repeating: 0, count: width * height * channels)
+        withUnsafePixels { source in
+            for y in 0..<height {
+                let sourceRow = min(y, self.height - 1) * self.width
+                for x in 0..<width {
+                    let from = (sourceRow + min(x, self.width - 1)) * channels
+                    for c in 0..<channels { pixels[(y * width + x) * channels + c] = source[from + c] }
+                }
+            }
+        }
+        // The sizes and layout come from a valid image, so this cannot fail.
+        return (try? Image(width: width, height: height, layout: layout, pixels: pixels)) ?? self
+    }
+
+    /// The top-left `width x height` of the image (A1111's `remove_pad`); the image itself when it is that size.
+    func cropped(width: Int, height: Int) throws -> Image {
+        guard width != self.width || height != self.height else { return self }
+        let channels = self.channels
+        var pixels = [UInt8](repeating: 0, count: width * height * channels)
+        withUnsafePixels { source in
+            for y in 0..<height {
+                for x in 0..<(width * channels) { pixels[y * width * channels + x] = source[y * self.width * channels + x] }
+            }
+        }
+        return try Image(width: width, height: height, layout: layout, pixels: pixels)
     }
 }

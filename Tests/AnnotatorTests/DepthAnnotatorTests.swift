@@ -49,6 +49,24 @@ import Testing
         }
     }
 
+    /// A1111's depth_anything preprocessor (re-stated in the fixture script) on the tiny model: edge padding to
+    /// 64, swapped channels, 518 lower-bound resize, min-max over the padded map, crop.
+    @Test func depthAnythingMatchesA1111() throws {
+        let fixture = try ReferenceFixture("Depth_a1111_depth_anything.safetensors", in: .module)
+        let image = try fixture.tensor("image"), expected = try fixture.tensor("depth_image")
+        let (height, width) = (image.shape[0], image.shape[1])
+        let input = try Image(width: width, height: height, layout: .rgb, pixels: image.scalars.map { UInt8($0) })
+        let annotator = try DepthAnnotator(kind: .depthAnything, contentsOf: Self.folder.url("Depth_depth_anything"))
+        // The A1111 resize rule at the image's own short side keeps the size.
+        let map = try annotator.annotate(input, options: AnnotationOptions(detectResolution: height))
+        #expect(map.width == width && map.height == height)
+        let gray = stride(from: 0, to: map.pixels.count, by: 3).map { Float(map.pixels[$0]) }
+        let deltas = zip(gray, expected.scalars).map { abs($0 - $1) }
+        let differing = deltas.filter { $0 != 0 }.count
+        print("Depth Anything A1111 map: \(differing) of \(deltas.count) pixels differ, max \(deltas.max() ?? 0)")
+        #expect(differing == 0)
+    }
+
     @Test func depthAnythingInputSizeFollowsTheLowerBoundRule() {
         #expect(DepthAnnotator.depthAnythingInputSize(width: 512, height: 512) == (518, 518))
         // 518 / 512 * 768 = 777 -> 777 / 14 = 55.5 -> 56 (half to even) * 14 = 784.

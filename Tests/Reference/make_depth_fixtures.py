@@ -7,6 +7,8 @@
 - Depth_depth_anything/: a tiny random `DepthAnythingForDepthEstimation` (Dinov2 backbone, neck, relative head).
 - Depth_outputs.safetensors: inputs and float64 references (`<model>.<case>.input`, `.predicted_depth`); the
   larger (and non-square) cases exercise the position-embedding interpolation (bilinear for DPT, float32 bicubic for Dinov2).
+- Depth_a1111_depth_anything.safetensors: an image and the map A1111's depth_anything preprocessor makes of it
+  with the tiny Depth Anything model (float32), re-stated here from sd-webui-controlnet and Depth Anything.
 - Depth_postprocess.safetensors: controlnet_aux 0.0.10 `MidasDetector.__call__` run on a stand-in network that
   returns a fixed depth map, so the map and normal-map post-processing are compared on identical network outputs.
 
@@ -251,6 +253,56 @@ def postprocess_fixtures():
     }, {"a": "6.283185307179586", "bg_th": "0.1"})
 
 
+def depth_anything_input_size(height, width, target=518, multiple=14):
+    """Depth Anything's transform `Resize(518, 518, keep_aspect_ratio=True, ensure_multiple_of=14,
+    resize_method="lower_bound")`: one scale so that neither side is below the target, each side rounded to a
+    multiple (np.round, half to even), rounded up instead where that falls below the target."""
+    scale = max(target / height, target / width)
+
+    def side(x):
+        y = int(np.round(x / multiple) * multiple)
+        return y if y >= target else int(np.ceil(x / multiple) * multiple)
+
+    return side(scale * height), side(scale * width)
+
+
+def a1111_depth_anything(model, image):
+    """sd-webui-controlnet's `depth_anything` preprocessor on an RGB uint8 image already at the detect size
+    (its resize_image_with_pad with k = 1): edge padding to multiples of 64, the detector
+    (`cv2.cvtColor(image, cv2.COLOR_BGR2RGB) / 255.0` on the RGB input, Depth Anything's transform with
+    cv2.INTER_CUBIC on float64, ImageNet mean/std, float32), the depth resized bilinearly to the padded size,
+    min-max to uint8, the padding removed. The network is the transformers model in float32."""
+    import cv2
+
+    h, w = image.shape[:2]
+    padded = np.pad(image, [[0, -h % 64], [0, -w % 64], [0, 0]], mode="edge")
+    ph, pw = padded.shape[:2]
+    x = cv2.cvtColor(padded, cv2.COLOR_BGR2RGB) / 255.0
+    nh, nw = depth_anything_input_size(ph, pw)
+    x = cv2.resize(x, (nw, nh), interpolation=cv2.INTER_CUBIC)
+    x = (x - np.array([0.485, 0.456, 0.406])) / np.array([0.229, 0.224, 0.225])
+    x = np.ascontiguousarray(np.transpose(x, (2, 0, 1))).astype(np.float32)
+    with torch.no_grad():
+        depth = model(torch.from_numpy(x)[None]).predicted_depth
+    depth = torch.nn.functional.interpolate(depth[None], (ph, pw), mode="bilinear", align_corners=False)[0, 0]
+    depth = (depth - depth.min()) / (depth.max() - depth.min()) * 255.0
+    return depth.numpy().astype(np.uint8)[:h, :w]
+
+
+def a1111_fixtures():
+    model = DepthAnythingForDepthEstimation.from_pretrained(os.path.join(OUT, "Depth_depth_anything")).eval()
+    g = torch.Generator().manual_seed(505)
+    height, width = 64, 96
+    ys, xs = torch.meshgrid(torch.arange(height), torch.arange(width), indexing="ij")
+    base = torch.stack([xs * 2.5, ys * 3.5, (xs + ys) * 1.5], dim=2) + 20 * torch.rand(height, width, 3, generator=g)
+    image = base.clamp(0, 255).to(torch.uint8).numpy()
+    depth_map = a1111_depth_anything(model, image)
+    save_fixture("AnnotatorTests", "Depth_a1111_depth_anything", {
+        "image": torch.from_numpy(image.astype(np.float32)), "depth_image": torch.from_numpy(depth_map.astype(np.float32)),
+    })
+
+
 if __name__ == "__main__":
     network_fixtures()
     postprocess_fixtures()
+    a1111_fixtures()
