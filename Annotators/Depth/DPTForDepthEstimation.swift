@@ -109,16 +109,15 @@ public struct DPTForDepthEstimation: Sendable {
         tokens = concat([repeatRows(classToken, batch), tokens], axis: 1)
         tokens += resizedPositionEmbeddings(positionEmbeddings, height: gridHeight, width: gridWidth, mode: .bilinear)
 
-        var selected: [Int: Tensor] = [:]
-        let outIndices = config.backboneOutIndices.suffix(readoutStages.count)
-        let wanted = Set(outIndices)
-        for (index, layer) in layers.enumerated() {
+        // The outputs of every layer; `backbone_out_indices` are validated to lie among them.
+        var hiddenStates: [Tensor] = []
+        for layer in layers {
             tokens = layer(tokens)
-            if wanted.contains(index) { selected[index] = tokens }
+            hiddenStates.append(tokens)
         }
         var features = Array(stages.prefix(2))
-        for (slot, index) in outIndices.enumerated() {
-            features.append(reassemble[slot](readOut(selected[index]!, slot: slot, height: gridHeight, width: gridWidth)))
+        for (slot, index) in config.backboneOutIndices.suffix(readoutStages.count).enumerated() {
+            features.append(reassemble[slot](readOut(hiddenStates[index], slot: slot, height: gridHeight, width: gridWidth)))
         }
         var x = head.0(neck(features))
         x = interpolate(x, scaleFactor: 2, mode: .bilinear, alignCorners: true)

@@ -105,14 +105,16 @@ struct DPTFusionNeck: Sendable {
     }
 
     func callAsFunction(_ stages: [Tensor]) -> Tensor {
-        let features = zip(convs, stages).map { conv, x in conv(x) }.reversed().map { $0 }
-        var fused: Tensor?
-        for (index, (feature, layer)) in zip(features, fusion).enumerated() {
-            let size: (height: Int, width: Int)? =
-                upsampleToNextSize && index + 1 < features.count
-                ? (features[index + 1].shape[2], features[index + 1].shape[3]) : nil
-            fused = fused.map { layer($0, residual: feature, size: size) } ?? layer(feature, residual: nil, size: size)
+        // Deepest first; the configurations are validated to have at least one stage.
+        let features = Array(zip(convs, stages).map { conv, x in conv(x) }.reversed())
+        func size(after index: Int) -> (height: Int, width: Int)? {
+            guard upsampleToNextSize, index + 1 < features.count else { return nil }
+            return (features[index + 1].shape[2], features[index + 1].shape[3])
         }
-        return fused!
+        var fused = fusion[0](features[0], residual: nil, size: size(after: 0))
+        for index in features.indices.dropFirst() {
+            fused = fusion[index](fused, residual: features[index], size: size(after: index))
+        }
+        return fused
     }
 }
