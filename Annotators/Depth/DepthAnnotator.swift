@@ -6,9 +6,11 @@ import Foundation
 /// The ControlNet depth annotator (`easel annotate depth`): a depth network's relative inverse depth,
 /// normalised min-max to 0...255 (near is bright), or the normal map made from it.
 ///
-/// - `.midas`: controlnet_aux's `MidasDetector` / A1111's `depth_midas` with the DPT-hybrid network
-///   (transformers' Intel/dpt-hybrid-midas layout): the detect-size RGB image as `x/127.5 - 1`, straight
-///   into the network (sides are multiples of 64), `DepthMap.depthImage` / `DepthMap.normalImage`.
+/// - `.midas`: controlnet_aux's `MidasDetector` (the ControlNet v1.1 annotator) with the DPT-hybrid network
+///   (transformers' Intel/dpt-hybrid-midas layout, or the original `dpt_hybrid-midas-501f0c75.pt`): the
+///   detect-size RGB image (controlnet_aux's resize rule, sides multiples of 64) as `x/127.5 - 1`, straight
+///   into the network, then `DepthMap.depthImage` / `DepthMap.normalImage`. (A1111's `depth_midas` differs
+///   only in its resize rule and 64-padding, which this flow does not reproduce.)
 /// - `.depthAnything`: A1111's `depth_anything` preprocessor (sd-webui-controlnet `annotator/depth_anything.py`
 ///   behind `resize_image_with_pad`) with a transformers Depth Anything model: the detect-size image padded
 ///   on the bottom and right to multiples of 64 by repeating its edge; `cv2.cvtColor(img, COLOR_BGR2RGB) / 255`

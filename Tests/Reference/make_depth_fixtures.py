@@ -3,6 +3,8 @@
 - Depth_dpt_hybrid/: a tiny random transformers `DPTForDepthEstimation` in the Intel/dpt-hybrid-midas layout
   (`is_hybrid: true`: BiT bottleneck stem with weight-standardised convs and "same" padding, ViT-hybrid encoder,
   reassemble stage with the two identity stages, fusion stage, depth head).
+- Depth_midas_hybrid.pt: the same weights under the original MiDaS names (dpt_hybrid-midas-501f0c75.pt's layout,
+  timm's fused qkv), written by torch.save.
 - Depth_dpt_large/: the same network in the plain-ViT layout of Intel/dpt-large.
 - Depth_depth_anything/: a tiny random `DepthAnythingForDepthEstimation` (Dinov2 backbone, neck, relative head).
 - Depth_outputs.safetensors: inputs and float64 references (`<model>.<case>.input`, `.predicted_depth`); the
