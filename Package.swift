@@ -16,7 +16,10 @@ let package = Package(
         .library(name: "Easel", targets: ["Easel"]),
         .library(
             name: "EaselAnnotators",
-            targets: ["AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "SegmentationAnnotator"]),
+            targets: [
+                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "DepthAnnotator",
+                "SegmentationAnnotator",
+            ]),
         .executable(name: "easel", targets: ["easel"]),
         .executable(name: "annotate-samples", targets: ["AnnotateSamples"]),
         .executable(name: "scribble-to-image", targets: ["ScribbleToImage"]),
@@ -68,6 +71,10 @@ let package = Package(
             name: "PoseAnnotator",
             dependencies: ["AnnotatorCore", "EaselImage", "EaselTensor", "EaselCheckpoint", "EaselDiffusion", "COpenCV"],
             path: "Annotators/Pose"),
+        .target(
+            name: "DepthAnnotator",
+            dependencies: ["AnnotatorCore", "EaselImage", "EaselDiffusion", "EaselTensor", "EaselCheckpoint"],
+            path: "Annotators/Depth"),
         .target(
             name: "SegmentationAnnotator",
             dependencies: ["AnnotatorCore", "EaselImage", "EaselDiffusion", "EaselTensor", "EaselCheckpoint"],
@@ -145,8 +152,9 @@ let package = Package(
         .testTarget(
             name: "AnnotatorTests",
             dependencies: [
-                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "SegmentationAnnotator",
-                "EaselImage", "EaselTensor", "EaselCheckpoint", "EaselDiffusion", "EaselTestSupport",
+                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "DepthAnnotator",
+                "SegmentationAnnotator", "EaselImage", "EaselTensor", "EaselCheckpoint", "EaselDiffusion",
+                "EaselTestSupport",
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(
