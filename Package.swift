@@ -86,7 +86,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Easel", "EaselDiffusion", "EaselTensor", "EaselCheckpoint", "EaselImage",
-                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "SegmentationAnnotator",
+                "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "DepthAnnotator", "SegmentationAnnotator",
             ]),
         .executableTarget(name: "easel", dependencies: ["EaselCLI"]),
 
@@ -159,7 +159,9 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "EaselCLITests",
-            dependencies: ["EaselCLI", "EaselImage", "EaselCheckpoint", "PoseAnnotator", "EaselTestSupport"],
+            dependencies: [
+                "EaselCLI", "EaselImage", "EaselCheckpoint", "PoseAnnotator", "DepthAnnotator", "EaselTestSupport",
+            ],
             resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

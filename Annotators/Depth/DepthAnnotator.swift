@@ -61,6 +61,23 @@ public struct DepthAnnotator: Annotator {
         self.output = output
     }
 
+    /// Where `easel annotate depth` and ControlNet units look for each kind's weights: `--model PATH`, or these
+    /// names in the models folder (`--models DIR`, `EASEL_MODELS`), in order.
+    public static func weights(for kind: Kind) -> AnnotatorWeights {
+        switch kind {
+        case .midas:
+            AnnotatorWeights(
+                annotator: "depth", fileNames: ["dpt_hybrid-midas-501f0c75.pt", "dpt-hybrid-midas"],
+                description: "MiDaS DPT-hybrid, the ControlNet depth annotator's model (lllyasviel/Annotators' .pt, "
+                    + "or an Intel/dpt-hybrid-midas folder)")
+        case .depthAnything:
+            AnnotatorWeights(
+                annotator: "depth_anything",
+                fileNames: ["depth-anything-small-hf", "depth-anything-base-hf", "depth-anything-large-hf"],
+                description: "a transformers Depth Anything folder (LiheYoung/depth-anything-*-hf)")
+        }
+    }
+
     /// Loads the network of `kind` from a transformers model folder (`config.json` + `model.safetensors`),
     /// or for `.midas` also from the original MiDaS file (`dpt_hybrid-midas-501f0c75.pt`, any file that is not
     /// a folder), read with `DPTConfig.midasHybrid`.

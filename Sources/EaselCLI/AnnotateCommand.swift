@@ -1,13 +1,14 @@
 import AnnotatorCore
 import ArgumentParser
 import CannyAnnotator
+import DepthAnnotator
 import EaselImage
 import Foundation
 import PoseAnnotator
 import ScribbleAnnotator
 import SegmentationAnnotator
 
-/// `easel annotate canny|scribble|pose|seg INPUT --output OUT`: makes a ControlNet condition map;
+/// `easel annotate canny|scribble|pose|depth|seg INPUT --output OUT`: makes a ControlNet condition map;
 /// `easel annotate pose --from-json POSE.json --output OUT` draws a pose map from pose JSON alone.
 struct AnnotateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +21,9 @@ struct AnnotateCommand: ParsableCommand {
             pose: the OpenPose body skeleton (controlnet_aux OpenposeDetector); needs body_pose_model.pth \
             (--model PATH, or --models DIR / EASEL_MODELS); --json writes the pose in the A1111 ControlNet \
             extension's JSON format; --from-json POSE.json draws such a file with no photo.
+            depth: near is bright (controlnet_aux MidasDetector with MiDaS DPT-hybrid, or --depth-model \
+            depth_anything as A1111's preprocessor); --normal gives the normal map instead; needs \
+            dpt_hybrid-midas-501f0c75.pt or a depth-anything-*-hf folder (--model PATH, or --models DIR / EASEL_MODELS).
             seg: ADE20K classes painted in the ControlNet seg palette (UperNet + ConvNeXt-small); needs the \
             upernet-convnext-small model folder (--model PATH, or --models DIR / EASEL_MODELS).
             INPUT may be PNG, JPEG, WebP or BMP; OUTPUT is written as PNG.
@@ -27,10 +31,10 @@ struct AnnotateCommand: ParsableCommand {
 
     /// The annotators this command offers, by the name users type.
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case canny, scribble, pose, seg
+        case canny, scribble, pose, depth, seg
 
         /// Whether the annotator is a network whose weights the user brings (--model / --models).
-        var needsWeights: Bool { self == .pose || self == .seg }
+        var needsWeights: Bool { self == .pose || self == .depth || self == .seg }
     }
 
     @Argument(help: "Which annotator: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -54,7 +58,13 @@ struct AnnotateCommand: ParsableCommand {
     @Option(help: "Scribble: automatic, dark-on-light or light-on-dark (default automatic).")
     var polarity: ScribblePolarityArgument?
 
-    @Option(help: "Pose, seg: the weights (body_pose_model.pth; the upernet-convnext-small folder).")
+    @Option(help: "Depth: midas (DPT-hybrid, default) or depth_anything.")
+    var depthModel: DepthModelArgument?
+
+    @Flag(help: "Depth: the normal map instead of the depth map.")
+    var normal = false
+
+    @Option(help: "Pose, depth, seg: the weights (body_pose_model.pth; dpt_hybrid-midas-501f0c75.pt; the upernet-convnext-small folder).")
     var model: String?
 
     @Option(help: "Pose, seg: a folder holding those weights under their usual names (default: $\(AnnotatorWeights.environmentVariable)).")
@@ -86,7 +96,10 @@ struct AnnotateCommand: ParsableCommand {
             throw ValidationError("--polarity applies to scribble only")
         }
         if !kind.needsWeights, model != nil || models != nil {
-            throw ValidationError("--model and --models apply to pose and seg only")
+            throw ValidationError("--model and --models apply to pose, depth and seg only")
+        }
+        if kind != .depth, depthModel != nil || normal {
+            throw ValidationError("--depth-model and --normal apply to depth only")
         }
         if kind != .pose, json != nil || fromJSON != nil {
             throw ValidationError("--json and --from-json apply to pose only")
@@ -110,10 +123,22 @@ struct AnnotateCommand: ParsableCommand {
         case .canny: CannyAnnotator(low: low ?? 100, high: high ?? 200)
         case .scribble: ScribbleAnnotator(polarity: polarity?.polarity ?? .automatic)
         case .pose: try makePoseAnnotator()
+        case .depth:
+            try Self.depthAnnotator(kind: depthModel?.kind ?? .midas, normal: normal, model: model, models: models)
         case .seg:
             try SegmentationAnnotator(
                 contentsOf: SegmentationAnnotator.weights.locate(explicitPath: model, modelsFolder: models))
         }
+    }
+
+    /// The depth annotator of `kind`, its weights found as `easel annotate` finds them.
+    static func depthAnnotator(
+        kind: DepthAnnotator.Kind, normal: Bool, model: String?, models: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> DepthAnnotator {
+        let url = try DepthAnnotator.weights(for: kind).locate(
+            explicitPath: model, modelsFolder: models, environment: environment)
+        return try DepthAnnotator(kind: kind, contentsOf: url, output: normal ? .normal : .depth)
     }
 
     func makePoseAnnotator() throws -> PoseAnnotator {
@@ -145,6 +170,14 @@ struct AnnotateCommand: ParsableCommand {
         try map.writePNG(to: URL(fileURLWithPath: output))
         print("wrote \(output) (\(kind.rawValue), \(map.width)x\(map.height))")
     }
+}
+
+/// `--depth-model` values.
+enum DepthModelArgument: String, ExpressibleByArgument, CaseIterable {
+    case midas
+    case depthAnything = "depth_anything"
+
+    var kind: DepthAnnotator.Kind { self == .midas ? .midas : .depthAnything }
 }
 
 /// `--polarity` values, in the spelling of the command line.

@@ -1,6 +1,7 @@
 import AnnotatorCore
 import ArgumentParser
 import CannyAnnotator
+import DepthAnnotator
 import Easel
 import EaselImage
 import Foundation
@@ -8,7 +9,8 @@ import PoseAnnotator
 import ScribbleAnnotator
 import SegmentationAnnotator
 
-/// One `--control model=PATH,image=PATH[,preprocessor=canny|scribble|pose|seg|inpaint][,weight=X][,start=X][,end=X]
+/// One `--control model=PATH,image=PATH[,preprocessor=canny|scribble|pose|depth|depth_anything|normal|seg|inpaint]
+/// [,weight=X][,start=X][,end=X]
 /// [,mode=balanced|prompt|control][,resize=just|crop|fill][,resolution=N][,pixel_perfect=true]` value (DESIGN.md's
 /// contract, plus A1111's preprocessor resolution and pixel perfect), checked as a usage
 /// matter: an unknown key, a value that is not a number, start > end or a missing model or image is a
@@ -31,6 +33,9 @@ struct ControlSpec: Equatable {
 
     enum Preprocessor: String, CaseIterable {
         case canny, scribble, pose, seg
+        /// MiDaS depth, Depth Anything depth, and the MiDaS normal map (A1111's depth_midas, depth_anything,
+        /// normal_midas).
+        case depth, depthAnything = "depth_anything", normal
         /// ControlNet v1.1 inpaint: the condition is the init image with the masked pixels at -1
         /// (`ControlUnit.usesInpaintCondition`); needs `--mask` or `--extend`.
         case inpaint
@@ -49,6 +54,10 @@ struct ControlSpec: Equatable {
                 try SegmentationAnnotator(
                     contentsOf: SegmentationAnnotator.weights.locate(
                         explicitPath: nil, modelsFolder: nil, environment: environment))
+            case .depth, .depthAnything, .normal:
+                try AnnotateCommand.depthAnnotator(
+                    kind: self == .depthAnything ? .depthAnything : .midas, normal: self == .normal, model: nil,
+                    models: nil, environment: environment)
             case .inpaint: nil
             }
         }

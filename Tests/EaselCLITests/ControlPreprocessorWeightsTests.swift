@@ -2,10 +2,11 @@ import EaselTestSupport
 import Foundation
 import Testing
 
-/// `--control ...,preprocessor=pose|seg` finds the annotator's weights in the models folder; without one the run
+/// `--control ...,preprocessor=pose|seg|depth|depth_anything` finds the annotator's weights in the models folder; without one the run
 /// fails (exit 1) with a line naming the file expected, and writes nothing.
 @Suite struct ControlPreprocessorWeightsTests {
-    @Test(arguments: [("pose", "body_pose_model.pth"), ("seg", "upernet-convnext-small")])
+    @Test(arguments: [("pose", "body_pose_model.pth"), ("seg", "upernet-convnext-small"),
+                      ("depth", "dpt_hybrid-midas-501f0c75.pt"), ("depth_anything", "depth-anything-small-hf")])
     func missingWeightsAreNamed(preprocessor: String, expected: String) throws {
         guard ProcessInfo.processInfo.environment["EASEL_MODELS"] == nil else { return }
         let folder = try TemporaryFolder()
