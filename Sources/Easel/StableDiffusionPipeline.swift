@@ -77,23 +77,9 @@ public struct StableDiffusionPipeline: Sendable {
             unet: model.unet, context: context, guidanceScale: plan.usesGuidance ? request.guidanceScale : nil,
             control: plan.controlUnits)
         try denoiser.checkControlInputs(latents)
-        let clock = ContinuousClock()
-        let started = clock.now
-        func report(_ step: Int) throws {
-            let elapsed = clock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            if progress(GenerationProgress(step: step, totalSteps: timesteps.count, elapsedSeconds: seconds)) == .cancel {
-                throw GenerationError.cancelled
-            }
-        }
-        try report(0)
-        for (index, timestep) in timesteps.enumerated() {
-            let noisePrediction = try denoiser.predictNoise(
-                scheduler.scaleModelInput(latents, timestep: timestep), timestep: timestep, step: index,
-                of: timesteps.count)
-            latents = scheduler.step(output: noisePrediction, timestep: timestep, sample: latents, random: &random)
-            try report(index + 1)
-        }
+        latents = try DenoisingLoop.run(
+            latents: latents, timesteps: timesteps, scheduler: &scheduler, denoiser: denoiser, random: &random,
+            progress: progress)
 
         let decoded = try model.vae.decode(latents / model.vae.config.scalingFactor, tiling: plan.vaeTiling)
         let image = try Image(

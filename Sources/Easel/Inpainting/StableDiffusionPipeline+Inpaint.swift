@@ -78,29 +78,17 @@ extension StableDiffusionPipeline {
         denoiser.inpaintChannels = inpaintChannels
         try denoiser.checkControlInputs(latents)
 
-        let clock = ContinuousClock()
-        let started = clock.now
-        func report(_ step: Int) throws {
-            let elapsed = clock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            if progress(GenerationProgress(step: step, totalSteps: timesteps.count, elapsedSeconds: seconds)) == .cancel {
-                throw GenerationError.cancelled
-            }
-        }
-        try report(0)
         let m = inpaint.blendMask
-        for (index, timestep) in timesteps.enumerated() {
-            let noisePrediction = try denoiser.predictNoise(
-                scheduler.scaleModelInput(latents, timestep: timestep), timestep: timestep, step: index,
-                of: timesteps.count)
-            latents = scheduler.step(output: noisePrediction, timestep: timestep, sample: latents, random: &random)
-            if !nineChannels, let imageLatents {
-                let proper = index < timesteps.count - 1
-                    ? scheduler.addNoise(original: imageLatents, noise: noise, timestep: timesteps[index + 1])
-                    : imageLatents
-                latents = (1 - m) * proper + m * latents
-            }
-            try report(index + 1)
+        latents = try DenoisingLoop.run(
+            latents: latents, timesteps: timesteps, scheduler: &scheduler, denoiser: denoiser, random: &random,
+            progress: progress
+        ) { index, latents, scheduler in
+            // 4 channels: after every step, the unmasked area goes back to the image noised to the next level.
+            guard !nineChannels, let imageLatents else { return }
+            let proper = index < timesteps.count - 1
+                ? scheduler.addNoise(original: imageLatents, noise: noise, timestep: timesteps[index + 1])
+                : imageLatents
+            latents = (1 - m) * proper + m * latents
         }
         // A1111 blends every model's samples with the image latents once more (`samples * nmask + init_latent *
         // mask`); for 4 channels the last step above already did.
