@@ -97,11 +97,16 @@ let package = Package(
             path: "Examples/AnnotateSamples",
             resources: [.copy("Samples")]),
 
+        // What the four generation examples share: their common options and the generate-and-write steps.
+        .target(
+            name: "ExampleSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "Easel", "EaselImage"],
+            path: "Examples/ExampleSupport"),
         .executableTarget(
             name: "ScribbleToImage",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "Easel", "EaselImage", "ScribbleAnnotator",
+                "Easel", "EaselImage", "ExampleSupport", "ScribbleAnnotator",
             ],
             path: "Examples/ScribbleToImage",
             resources: [.copy("Samples")]),
@@ -109,18 +114,22 @@ let package = Package(
             name: "PoseGuided",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "Easel", "EaselImage", "PoseAnnotator",
+                "Easel", "EaselImage", "ExampleSupport", "PoseAnnotator",
             ],
             path: "Examples/PoseGuided",
             resources: [.copy("Samples")]),
         .executableTarget(
             name: "Inpaint",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "Easel", "EaselImage"],
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), "Easel", "EaselImage", "ExampleSupport",
+            ],
             path: "Examples/Inpaint",
             resources: [.copy("Samples")]),
         .executableTarget(
             name: "Outpaint",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser"), "Easel", "EaselImage"],
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), "Easel", "EaselImage", "ExampleSupport",
+            ],
             path: "Examples/Outpaint",
             resources: [.copy("Samples")]),
 

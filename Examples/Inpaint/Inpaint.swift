@@ -8,6 +8,7 @@
 import ArgumentParser
 import Easel
 import EaselImage
+import ExampleSupport
 import Foundation
 
 @main
@@ -15,8 +16,7 @@ struct Inpaint: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inpaint", abstract: "Repaint the masked region of a photo, keeping the rest exactly.")
 
-    @Option(help: "A Stable Diffusion 1.x model (an inpainting one is best): a diffusers folder or a checkpoint.")
-    var model: String?
+    @OptionGroup var common: ExampleGenerationOptions
 
     @Option(help: "The photo (default: the bundled cat, 451x300).")
     var image: String?
@@ -24,58 +24,36 @@ struct Inpaint: ParsableCommand {
     @Option(help: "The mask, white where to repaint, the photo's size (default: an ellipse over the middle).")
     var mask: String?
 
-    @Option(help: "What to paint there.")
-    var prompt = "a bouquet of yellow flowers, photograph"
-
     @Option(help: "Mask blur in pixels.")
     var maskBlur = 4
 
     @Option(help: "Repaint only the masked region at full resolution (A1111's 'only masked'), with this padding.")
     var onlyMaskedPadding: Int?
 
-    @Option(help: "The seed.")
-    var seed: UInt64 = 3
-
-    @Option(help: "Denoising steps.")
-    var steps = 25
-
     @Option(help: "How much the masked region changes, in (0, 1].")
     var strength = 0.9
 
-    @Option(help: "Where to write the picture (PNG).")
-    var output = "inpaint.png"
-
     func validate() throws {
-        guard model != nil else {
-            throw ValidationError(
-                "inpaint needs a Stable Diffusion 1.x model, which is not bundled: --model PATH (e.g. "
-                    + "sd-v1-5-inpainting.ckpt, or v1-5-pruned-emaonly.safetensors, or a diffusers folder)")
-        }
+        try ExampleGenerationOptions.require(
+            [common.model], example: "inpaint",
+            needs: ["--model PATH (Stable Diffusion 1.x, best an inpainting one: sd-v1-5-inpainting.ckpt, or "
+                        + "v1-5-pruned-emaonly.safetensors, or a diffusers folder)"])
     }
 
     func run() throws {
-        let photo = try image.map { try Image.load(from: URL(fileURLWithPath: $0)) } ?? bundled("chelsea.png")
+        let photo = try Image.load(
+            from: image.map { URL(fileURLWithPath: $0) } ?? bundledSample("chelsea.png", in: .module))
         let region = try mask.map { try Mask.load(from: URL(fileURLWithPath: $0), for: photo) } ?? ellipse(over: photo)
 
         var options = A1111InpaintOptions()
         options.maskBlurX = maskBlur
         options.maskBlurY = maskBlur
         if let onlyMaskedPadding { options.area = .onlyMasked(padding: onlyMaskedPadding) }
-        var request = GenerationRequest(prompt: prompt)
-        request.negativePrompt = "blurry, low quality"
-        request.seed = seed
-        request.steps = steps
+        var request = common.request(prompt: "a bouquet of yellow flowers, photograph", seed: 3)
         request.strength = strength
         request.initImage = photo
         request.inpainting = Inpainting(mask: region, method: .a1111(options))
-
-        let stableDiffusion = try StableDiffusionModel(contentsOf: URL(fileURLWithPath: model!))
-        let result = try StableDiffusionPipeline(model: stableDiffusion).generate(request) { progress in
-            print("step \(progress.step)/\(progress.totalSteps)")
-            return .proceed
-        }
-        try result.writePNG(to: URL(fileURLWithPath: output))
-        print("wrote \(output) (\(result.image.width)x\(result.image.height); outside the mask, the photo's own pixels)")
+        try common.generate(request, defaultOutput: "inpaint.png")
     }
 
     /// An ellipse over the middle third of the image.
@@ -90,12 +68,5 @@ struct Inpaint: ParsableCommand {
             }
         }
         return try Mask(width: width, height: height, values: values)
-    }
-
-    func bundled(_ name: String) throws -> Image {
-        guard let url = Bundle.module.url(forResource: "Samples/" + name, withExtension: nil) else {
-            throw ValidationError("the bundled \(name) is missing from this build")
-        }
-        return try Image.load(from: url)
     }
 }

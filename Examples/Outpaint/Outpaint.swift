@@ -5,6 +5,7 @@
 import ArgumentParser
 import Easel
 import EaselImage
+import ExampleSupport
 import Foundation
 
 @main
@@ -12,8 +13,7 @@ struct Outpaint: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outpaint", abstract: "Extend a photo past its borders, keeping the original exactly.")
 
-    @Option(help: "A Stable Diffusion 1.x model (an inpainting one is best): a diffusers folder or a checkpoint.")
-    var model: String?
+    @OptionGroup var common: ExampleGenerationOptions
 
     @Option(help: "The photo (default: the bundled cat, 451x300).")
     var image: String?
@@ -24,26 +24,15 @@ struct Outpaint: ParsableCommand {
     @Option(help: "How the new area starts: edge, mirror, noise or gray.")
     var fill = "edge"
 
-    @Option(help: "What the wider picture shows.")
-    var prompt = "a cat lying on a sofa in a cozy living room, photograph"
-
-    @Option(help: "The seed.")
-    var seed: UInt64 = 11
-
-    @Option(help: "Denoising steps.")
-    var steps = 25
-
-    @Option(help: "Where to write the picture (PNG).")
-    var output = "outpaint.png"
-
     func validate() throws {
-        guard model != nil else {
-            throw ValidationError(
-                "outpaint needs a Stable Diffusion 1.x model, which is not bundled: --model PATH (e.g. "
-                    + "sd-v1-5-inpainting.ckpt, or v1-5-pruned-emaonly.safetensors, or a diffusers folder)")
-        }
+        try ExampleGenerationOptions.require(
+            [common.model], example: "outpaint",
+            needs: ["--model PATH (Stable Diffusion 1.x, best an inpainting one: sd-v1-5-inpainting.ckpt, or "
+                        + "v1-5-pruned-emaonly.safetensors, or a diffusers folder)"])
         _ = try sides()
-        _ = try canvasFill()
+        guard CanvasFill(name: fill, seed: 0) != nil else {
+            throw ValidationError("--fill is edge, mirror, noise or gray, got '\(fill)'")
+        }
     }
 
     func sides() throws -> [Int] {
@@ -54,41 +43,16 @@ struct Outpaint: ParsableCommand {
         return values.map { $0! }
     }
 
-    func canvasFill() throws -> CanvasFill {
-        switch fill {
-        case "edge": return .edge
-        case "mirror": return .mirror
-        case "noise": return .noise(seed: seed)
-        case "gray": return .gray
-        default: throw ValidationError("--fill is edge, mirror, noise or gray, got '\(fill)'")
-        }
-    }
-
     func run() throws {
-        let photo = try image.map { try Image.load(from: URL(fileURLWithPath: $0)) } ?? bundledPhoto()
+        let photo = try Image.load(
+            from: image.map { URL(fileURLWithPath: $0) } ?? bundledSample("chelsea.png", in: .module))
         let amounts = try sides()
+        var request = common.request(prompt: "a cat lying on a sofa in a cozy living room, photograph", seed: 11)
         var outpainting = Outpainting(left: amounts[0], top: amounts[1], right: amounts[2], bottom: amounts[3])
-        outpainting.fill = try canvasFill()
-        var request = GenerationRequest(prompt: prompt)
-        request.negativePrompt = "blurry, low quality, frame, border"
-        request.seed = seed
-        request.steps = steps
+        outpainting.fill = CanvasFill(name: fill, seed: request.seed) ?? .edge
         request.initImage = photo
         request.outpainting = outpainting
-
-        let stableDiffusion = try StableDiffusionModel(contentsOf: URL(fileURLWithPath: model!))
-        let result = try StableDiffusionPipeline(model: stableDiffusion).generate(request) { progress in
-            print("step \(progress.step)/\(progress.totalSteps)")
-            return .proceed
-        }
-        try result.writePNG(to: URL(fileURLWithPath: output))
-        print("wrote \(output) (\(result.image.width)x\(result.image.height), the original at (\(amounts[0]), \(amounts[1])))")
-    }
-
-    func bundledPhoto() throws -> Image {
-        guard let url = Bundle.module.url(forResource: "Samples/chelsea.png", withExtension: nil) else {
-            throw ValidationError("the bundled photo is missing from this build")
-        }
-        return try Image.load(from: url)
+        try common.generate(request, defaultOutput: "outpaint.png")
+        print("the original sits unchanged at (\(amounts[0]), \(amounts[1]))")
     }
 }

@@ -8,6 +8,7 @@
 import ArgumentParser
 import Easel
 import EaselImage
+import ExampleSupport
 import Foundation
 import ScribbleAnnotator
 
@@ -16,69 +17,33 @@ struct ScribbleToImage: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scribble-to-image", abstract: "Turn a scribble into a picture with a scribble ControlNet.")
 
-    @Option(help: "A Stable Diffusion 1.x model: a diffusers folder or a single .safetensors/.ckpt checkpoint.")
-    var model: String?
+    @OptionGroup var common: ExampleGenerationOptions
 
-    @Option(help: "A scribble ControlNet: a diffusers folder or control_v11p_sd15_scribble.safetensors.")
+    @Option(help: "A scribble ControlNet: a diffusers folder, or control_v11p_sd15_scribble (.safetensors or .pth).")
     var controlnet: String?
 
     @Option(help: "The drawing (default: the bundled house scribble).")
     var scribble: String?
 
-    @Option(help: "What the drawing shows.")
-    var prompt = "a cozy cottage with a tree beside it under the sun, watercolor, soft light"
-
-    @Option(help: "What to avoid.")
-    var negativePrompt = "blurry, low quality"
-
-    @Option(help: "The seed.")
-    var seed: UInt64 = 42
-
-    @Option(help: "Denoising steps.")
-    var steps = 20
-
-    @Option(help: "Width and height in pixels (a multiple of 8).")
-    var size = 512
-
-    @Option(help: "Where to write the picture (PNG).")
-    var output = "scribble_to_image.png"
-
     func validate() throws {
-        guard model != nil, controlnet != nil else {
-            throw ValidationError(
-                "scribble-to-image needs two models that are not bundled: --model PATH (Stable Diffusion 1.x, e.g. "
-                    + "runwayml/stable-diffusion-v1-5 as a diffusers folder or v1-5-pruned-emaonly.safetensors) and "
-                    + "--controlnet PATH (e.g. control_v11p_sd15_scribble.safetensors)")
-        }
+        try ExampleGenerationOptions.require(
+            [common.model, controlnet], example: "scribble-to-image",
+            needs: ["--model PATH (Stable Diffusion 1.x, e.g. runwayml/stable-diffusion-v1-5 as a diffusers folder or "
+                        + "v1-5-pruned-emaonly.safetensors)",
+                    "--controlnet PATH (e.g. control_v11p_sd15_scribble.safetensors)"])
     }
 
     func run() throws {
-        let drawing = try scribble.map { try Image.load(from: URL(fileURLWithPath: $0)) } ?? bundledScribble()
-        let stableDiffusion = try StableDiffusionModel(contentsOf: URL(fileURLWithPath: model!))
-        let net = try LoadedControlNet(contentsOf: URL(fileURLWithPath: controlnet!))
-
-        var unit = ControlUnit(controlNet: net, image: drawing)
+        let drawing = try Image.load(
+            from: scribble.map { URL(fileURLWithPath: $0) } ?? bundledSample("scribble_house.png", in: .module))
+        var unit = ControlUnit(
+            controlNet: try LoadedControlNet(contentsOf: URL(fileURLWithPath: controlnet!)), image: drawing)
         unit.preprocessor = ScribbleAnnotator()
-        var request = GenerationRequest(prompt: prompt)
-        request.negativePrompt = negativePrompt
-        request.seed = seed
-        request.steps = steps
-        request.width = size
-        request.height = size
+        var request = common.request(
+            prompt: "a cozy cottage with a tree beside it under the sun, watercolor, soft light", seed: 42)
+        request.width = common.size ?? 512
+        request.height = common.size ?? 512
         request.controlUnits = [unit]
-
-        let result = try StableDiffusionPipeline(model: stableDiffusion).generate(request) { progress in
-            print("step \(progress.step)/\(progress.totalSteps)")
-            return .proceed
-        }
-        try result.writePNG(to: URL(fileURLWithPath: output))
-        print("wrote \(output)")
-    }
-
-    func bundledScribble() throws -> Image {
-        guard let url = Bundle.module.url(forResource: "Samples/scribble_house.png", withExtension: nil) else {
-            throw ValidationError("the bundled scribble is missing from this build")
-        }
-        return try Image.load(from: url)
+        try common.generate(request, defaultOutput: "scribble_to_image.png")
     }
 }
