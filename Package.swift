@@ -93,7 +93,7 @@ let package = Package(
         // MARK: Examples
         .executableTarget(
             name: "AnnotateSamples",
-            dependencies: ["EaselImage", "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator"],
+            dependencies: ["EaselImage", "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator"],
             path: "Examples/AnnotateSamples",
             resources: [.copy("Samples")]),
 

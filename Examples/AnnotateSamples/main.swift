@@ -1,11 +1,13 @@
-// The main job for now: runs each annotator on the bundled sample images and writes the condition maps
-// as PNGs, through the library API a program would use.
+// The main job for now: runs each annotator that needs no downloaded weights on the bundled sample images, and
+// draws the bundled pose JSON as an OpenPose map (a figure posed by numbers, no photo and no network), writing
+// the condition maps as PNGs through the library API a program would use.
 //
 //   swift run annotate-samples [--output FOLDER]     (default: ./out)
 import AnnotatorCore
 import CannyAnnotator
 import EaselImage
 import Foundation
+import PoseAnnotator
 import ScribbleAnnotator
 
 /// One job: an annotator on a bundled sample.
@@ -46,6 +48,15 @@ func run() -> Int32 {
             let seconds = Date().timeIntervalSince(started)
             print("\(job.annotator.name) on \(job.sample): wrote \(destination.path) (\(map.width)x\(map.height), \(String(format: "%.2f", seconds)) s)")
         }
+        // A pose posed by numbers: the A1111 ControlNet extension's JSON drawn as the openpose ControlNet's map.
+        guard let poseURL = Bundle.module.url(forResource: "Samples/pose_arms_up.json", withExtension: nil) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "pose_arms_up.json"])
+        }
+        let figure = try PoseJSON.read(from: poseURL)
+        let poseMap = try PoseDrawing.draw(figure)
+        let destination = folder.appendingPathComponent("pose_arms_up_pose.png")
+        try poseMap.writePNG(to: destination)
+        print("pose from pose_arms_up.json: wrote \(destination.path) (\(poseMap.width)x\(poseMap.height), \(figure.people.count) person)")
         return 0
     } catch {
         FileHandle.standardError.write(Data("annotate-samples: error: \(error)\n".utf8))
