@@ -160,17 +160,54 @@ enum WinogradConvolution {
             base[2 * elementStride] = r[2] - r[1]
             base[3 * elementStride] = r[1] - r[3]
         }
+        /// Columns 0...3 of 8 consecutive tiles of input row `y` starting at column `left` (which must leave 18
+        /// columns in the row): tile t reads columns left + 2t ... left + 2t + 3.
+        @inline(__always) func eightTiles(_ y: Int, _ left: Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+            guard y >= 0, y < height else { return (SIMD8(), SIMD8(), SIMD8(), SIMD8()) }
+            let p = plane + y * width + left
+            let even = SIMD8(p[0], p[2], p[4], p[6], p[8], p[10], p[12], p[14])
+            let odd = SIMD8(p[1], p[3], p[5], p[7], p[9], p[11], p[13], p[15])
+            let nextEven = SIMD8(p[2], p[4], p[6], p[8], p[10], p[12], p[14], p[16])
+            let nextOdd = SIMD8(p[3], p[5], p[7], p[9], p[11], p[13], p[15], p[17])
+            return (even, odd, nextEven, nextOdd)
+        }
+        @inline(__always) func store8(_ v: SIMD8<Float>, _ element: Int, _ tile: Int) {
+            let base = destination + element * elementStride + tile
+            for i in 0..<8 { base[i] = v[i] }
+        }
+        // (Bᵀ d) B for one row r of Bᵀ d over 8 tiles (columns c0...c3): elements 4 * index + 0...3.
+        @inline(__always) func store8(
+            _ r: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>), _ index: Int, _ tile: Int
+        ) {
+            store8(r.0 - r.2, 4 * index, tile)
+            store8(r.1 + r.2, 4 * index + 1, tile)
+            store8(r.2 - r.1, 4 * index + 2, tile)
+            store8(r.1 - r.3, 4 * index + 3, tile)
+        }
         for tileRow in 0..<tileRows {
             let top = 2 * (firstTileRow + tileRow) - padY
-            for tileColumn in 0..<tileColumns {
+            var tileColumn = 0
+            while tileColumn < tileColumns {
                 let left = 2 * tileColumn - padX
+                let tile = tileRow * tileColumns + tileColumn
+                if tileColumn + 8 <= tileColumns, left >= 0, left + 18 <= width {
+                    // Eight tiles at once, each lane one tile (the same operations as the scalar path below).
+                    let d0 = eightTiles(top, left), d1 = eightTiles(top + 1, left)
+                    let d2 = eightTiles(top + 2, left), d3 = eightTiles(top + 3, left)
+                    store8((d0.0 - d2.0, d0.1 - d2.1, d0.2 - d2.2, d0.3 - d2.3), 0, tile)
+                    store8((d1.0 + d2.0, d1.1 + d2.1, d1.2 + d2.2, d1.3 + d2.3), 1, tile)
+                    store8((d2.0 - d1.0, d2.1 - d1.1, d2.2 - d1.2, d2.3 - d1.3), 2, tile)
+                    store8((d1.0 - d3.0, d1.1 - d3.1, d1.2 - d3.2, d1.3 - d3.3), 3, tile)
+                    tileColumn += 8
+                    continue
+                }
                 let (d0, d1, d2, d3) = (row(top, left), row(top + 1, left), row(top + 2, left), row(top + 3, left))
                 // Bᵀ d: combine rows.
-                let tile = tileRow * tileColumns + tileColumn
                 store(d0 - d2, 0, tile)
                 store(d1 + d2, 1, tile)
                 store(d2 - d1, 2, tile)
                 store(d1 - d3, 3, tile)
+                tileColumn += 1
             }
         }
     }
@@ -183,10 +220,51 @@ enum WinogradConvolution {
         plane: UnsafeMutablePointer<Float>, height: Int, width: Int,
         firstTileRow: Int, tileRows: Int, tileColumns: Int
     ) {
+        @inline(__always) func load8(_ element: Int, _ tile: Int) -> SIMD8<Float> {
+            let base = products + element * elementStride + tile
+            return SIMD8(base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7])
+        }
         for tileRow in 0..<tileRows {
             let y = 2 * (firstTileRow + tileRow)
-            for tileColumn in 0..<tileColumns {
+            var tileColumn = 0
+            while tileColumn < tileColumns {
                 let tile = tileRow * tileColumns + tileColumn
+                let x = 2 * tileColumn
+                if tileColumn + 8 <= tileColumns, x + 16 <= width {
+                    // Eight whole tiles at once, each lane one tile (the scalar path's operations, in its order).
+                    var top = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+                    var bottom = top
+                    for column in 0..<4 {
+                        let (m0, m1, m2, m3) = (
+                            load8(column, tile), load8(4 + column, tile), load8(8 + column, tile), load8(12 + column, tile)
+                        )
+                        let t = m0 + m1 + m2
+                        let b = m1 - m2 - m3
+                        switch column {
+                        case 0: (top.0, bottom.0) = (t, b)
+                        case 1: (top.1, bottom.1) = (t, b)
+                        case 2: (top.2, bottom.2) = (t, b)
+                        default: (top.3, bottom.3) = (t, b)
+                        }
+                    }
+                    let bias8 = SIMD8<Float>(repeating: bias)
+                    let y00 = top.0 + top.1 + top.2 + bias8, y01 = top.1 - top.2 - top.3 + bias8
+                    let line = plane + y * width + x
+                    for i in 0..<8 {
+                        line[2 * i] = y00[i]
+                        line[2 * i + 1] = y01[i]
+                    }
+                    if y + 1 < height {
+                        let y10 = bottom.0 + bottom.1 + bottom.2 + bias8, y11 = bottom.1 - bottom.2 - bottom.3 + bias8
+                        let next = line + width
+                        for i in 0..<8 {
+                            next[2 * i] = y10[i]
+                            next[2 * i + 1] = y11[i]
+                        }
+                    }
+                    tileColumn += 8
+                    continue
+                }
                 func element(_ i: Int) -> Float { products[i * elementStride + tile] }
                 // Aᵀ m: 2 rows of 4.
                 var top = SIMD4<Float>(), bottom = SIMD4<Float>()
@@ -196,7 +274,6 @@ enum WinogradConvolution {
                     bottom[column] = m1 - m2 - m3
                 }
                 // (Aᵀ m) A.
-                let x = 2 * tileColumn
                 let line = plane + y * width + x
                 line[0] = top[0] + top[1] + top[2] + bias
                 if x + 1 < width { line[1] = top[1] - top[2] - top[3] + bias }
@@ -204,6 +281,7 @@ enum WinogradConvolution {
                     line[width] = bottom[0] + bottom[1] + bottom[2] + bias
                     if x + 1 < width { line[width + 1] = bottom[1] - bottom[2] - bottom[3] + bias }
                 }
+                tileColumn += 1
             }
         }
     }
