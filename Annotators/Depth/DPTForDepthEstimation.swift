@@ -89,7 +89,7 @@ public struct DPTForDepthEstimation: Sendable {
 
     /// Loads a model folder (`config.json` + `model.safetensors`, e.g. a download of Intel/dpt-hybrid-midas).
     public init(contentsOf url: URL) throws {
-        let source = try DepthModelFolder(url, network: "DPT depth model")
+        let source = try ComponentFolder(url, network: "DPT depth model")
         try self.init(config: DPTConfig(contentsOf: source.configURL), weights: source.weights)
     }
 

@@ -106,7 +106,9 @@ public struct DepthAnnotator: Annotator {
         case .normal:
             map = try DepthMap.normalImage(depth, a: normalStrength, backgroundThreshold: backgroundThreshold)
         }
-        return try map.cropped(width: image.width, height: image.height)
+        // A1111's remove_pad: the top-left image-sized part of the (possibly padded) map.
+        guard map.width != image.width || map.height != image.height else { return map }
+        return try map.cropped(to: PixelRegion(x1: 0, y1: 0, x2: image.width, y2: image.height))
     }
 
     /// The network's depth `[H, W]`: at the image's size for MiDaS, at the size padded to multiples of 64
@@ -127,7 +129,10 @@ public struct DepthAnnotator: Annotator {
 
     /// A1111's Depth Anything detector on the 64-padded image: `[paddedHeight, paddedWidth]` depth.
     static func depthAnythingDepth(_ network: DepthAnythingForDepthEstimation, _ image: Image) throws -> Tensor {
-        let padded = image.hwc3().edgePadded(toMultipleOf: 64)
+        // A1111's resize_image_with_pad: the last row and column repeated up to multiples of 64 (np.pad "edge").
+        let rgb = image.hwc3()
+        let padded = try rgb.extended(
+            left: 0, top: 0, right: (64 - rgb.width % 64) % 64, bottom: (64 - rgb.height % 64) % 64, fill: .edge)
         let (width, height) = (padded.width, padded.height)
         // cv2.cvtColor(RGB input, COLOR_BGR2RGB) / 255.0: the channels swapped.
         var values = [Float](repeating: 0, count: width * height * 3)
@@ -182,41 +187,5 @@ extension DepthMap {
             return UInt8(min(max((value - lowest) / range * 255, 0), 255))
         }
         return try Image(width: width, height: height, layout: .gray, pixels: pixels)
-    }
-}
-
-extension Image {
-    /// The image with its last row and column repeated until both sides are multiples of `multiple`
-    /// (A1111's `resize_image_with_pad`: `np.pad(img, [[0, H_pad], [0, W_pad], [0, 0]], mode="edge")`).
-    func edgePadded(toMultipleOf multiple: Int) -> Image {
-        let width = (self.width + multiple - 1) / multiple * multiple
-        let height = (self.height + multiple - 1) / multiple * multiple
-        guard width != self.width || height != self.height else { return self }
-        let channels = self.channels
-        var pixels = [UInt8](repeating: 0, count: width * height * channels)
-        withUnsafePixels { source in
-            for y in 0..<height {
-                let sourceRow = min(y, self.height - 1) * self.width
-                for x in 0..<width {
-                    let from = (sourceRow + min(x, self.width - 1)) * channels
-                    for c in 0..<channels { pixels[(y * width + x) * channels + c] = source[from + c] }
-                }
-            }
-        }
-        // The sizes and layout come from a valid image, so this cannot fail.
-        return (try? Image(width: width, height: height, layout: layout, pixels: pixels)) ?? self
-    }
-
-    /// The top-left `width x height` of the image (A1111's `remove_pad`); the image itself when it is that size.
-    func cropped(width: Int, height: Int) throws -> Image {
-        guard width != self.width || height != self.height else { return self }
-        let channels = self.channels
-        var pixels = [UInt8](repeating: 0, count: width * height * channels)
-        withUnsafePixels { source in
-            for y in 0..<height {
-                for x in 0..<(width * channels) { pixels[y * width * channels + x] = source[y * self.width * channels + x] }
-            }
-        }
-        return try Image(width: width, height: height, layout: layout, pixels: pixels)
     }
 }

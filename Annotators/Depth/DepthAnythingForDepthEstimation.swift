@@ -58,7 +58,7 @@ public struct DepthAnythingForDepthEstimation: Sendable {
     /// Loads a model folder (`config.json` + `model.safetensors`, e.g. LiheYoung/depth-anything-small-hf or
     /// depth-anything/Depth-Anything-V2-Small-hf).
     public init(contentsOf url: URL) throws {
-        let source = try DepthModelFolder(url, network: "Depth Anything model")
+        let source = try ComponentFolder(url, network: "Depth Anything model")
         try self.init(config: DepthAnythingConfig(contentsOf: source.configURL), weights: source.weights)
     }
 

@@ -18,22 +18,6 @@ public enum DepthMap {
         }
     }
 
-    /// ImageNet normalisation of RGB bytes, `(x / 255 - mean) / std`, `[1, 3, H, W]` (Depth Anything's input).
-    public static func imageNetPixels(_ image: Image) -> Tensor {
-        let rgb = image.hwc3()
-        let count = rgb.width * rgb.height
-        let mean: [Float] = [0.485, 0.456, 0.406], std: [Float] = [0.229, 0.224, 0.225]
-        return Tensor(shape: [1, 3, rgb.height, rgb.width]) { out in
-            rgb.withUnsafePixels { pixels in
-                for index in 0..<count {
-                    for channel in 0..<3 {
-                        out[channel * count + index] = (Float(pixels[index * 3 + channel]) / 255 - mean[channel]) / std[channel]
-                    }
-                }
-            }
-        }
-    }
-
     /// `depth - min(depth)`, then divided by its maximum (controlnet_aux's `depth_pt`, in 0...1; all zeros
     /// when the map is flat, where torch would divide by zero). `depth` is `[H, W]` or `[1, H, W]`.
     public static func normalized(_ depth: Tensor) -> [Float] {
@@ -81,10 +65,10 @@ public enum DepthMap {
                 var gy = rowSmooth[down + x] - rowSmooth[up + x]
                 if near[row + x] < backgroundThreshold { gx = 0; gy = 0 }
                 let length = ((gx * gx + gy * gy) + a * a).squareRoot()
-                let components = [a / length, gy / length, gx / length]
-                for (channel, value) in components.enumerated() {
-                    pixels[(row + x) * 3 + channel] = UInt8(min(max(value * 127.5 + 127.5, 0), 255))
-                }
+                let out = (row + x) * 3
+                pixels[out] = UInt8(min(max((a / length) * 127.5 + 127.5, 0), 255))
+                pixels[out + 1] = UInt8(min(max((gy / length) * 127.5 + 127.5, 0), 255))
+                pixels[out + 2] = UInt8(min(max((gx / length) * 127.5 + 127.5, 0), 255))
             }
         }
         return try Image(width: width, height: height, layout: .rgb, pixels: pixels)

@@ -22,14 +22,10 @@ public struct PoseAnnotator: Annotator {
         estimator = BodyPoseEstimator(network: network)
     }
 
-    /// Loads the network from a weight file (whatever `CheckpointInventory` reads: `.safetensors`, and `.pth`
-    /// once EaselCheckpoint reads PyTorch files).
+    /// Loads the network from a weight file (whatever `CheckpointInventory` reads: `.safetensors`, `.pth`).
     public init(contentsOf url: URL) throws {
-        let inventory = try CheckpointInventory(contentsOf: url)
-        guard inventory.components.count == 1, let component = inventory.components.first else {
-            throw WeightError.invalidConfiguration("'\(url.path)' is not a single OpenPose body weight file")
-        }
-        self.init(network: try BodyPoseNetwork(loading: component))
+        self.init(network: try BodyPoseNetwork(
+            loading: ComponentFolder.singleComponent(at: url, network: "OpenPose body model")))
     }
 
     public func detect(_ image: Image) throws -> Image {

@@ -61,12 +61,7 @@ extension UperNetForSemanticSegmentation {
             throw SegmentationError.modelNotFound(path: url.path)
         }
         let configURL = Self.folder(of: url).appendingPathComponent("config.json")
-        let inventory = try CheckpointInventory(contentsOf: url)
-        guard let weights = inventory.components.first, inventory.components.count == 1 else {
-            throw CheckpointError.invalidModelFolder(
-                path: url.path,
-                reason: "expected one UperNet's weights, found \(inventory.components.count) components")
-        }
+        let weights = try ComponentFolder.singleComponent(at: url, network: "UperNet")
         let config = FileManager.default.fileExists(atPath: configURL.path)
             ? try UperNetConfig(contentsOf: configURL) : try UperNetConfig(inferredFrom: weights)
         try self.init(config: config, weights: weights)

@@ -189,9 +189,9 @@ extension Image {
         return Image(unchecked: width, height, layout, output)
     }
 
-    /// Pillow's RGBa -> RGBA: colors times 255 / alpha (integer division, clipped), unchanged where
+    /// Pillow's RGBa -> RGBA (`rgba2rgbA`): colors times 255 / alpha (integer division, clipped), unchanged where
     /// alpha is 0 or 255.
-    private func unpremultiplied() -> Image {
+    func unpremultiplied() -> Image {
         var output = pixels
         for index in stride(from: 0, to: output.count, by: 4) {
             let alpha = Int(output[index + 3])

@@ -11,8 +11,7 @@ extension CLIPTokenizer {
     /// A missing `model_max_length` is taken as 77 (transformers would take "unlimited", which the
     /// `padding="max_length"` call cannot use).
     public init(contentsOf url: URL, subfolder: String = "tokenizer") throws {
-        let isPipeline = FileManager.default.fileExists(atPath: url.appendingPathComponent("model_index.json").path)
-        let folder = isPipeline ? url.appendingPathComponent(subfolder) : url
+        let folder = ComponentFolder.resolving(url, subfolder: subfolder)
         let file = { (name: String) in folder.appendingPathComponent(name) }
         let exists = { (name: String) in FileManager.default.fileExists(atPath: file(name).path) }
 

@@ -1,28 +1,39 @@
 import EaselCheckpoint
 import Foundation
 
-/// One network's diffusers folder: `config.json` and `*[.variant].safetensors` (possibly sharded), given either
-/// as the component folder itself (`unet/`) or as the pipeline folder holding it (when `url` has a
-/// `model_index.json`, the `subfolder` in it). Every network's `init(contentsOf:subfolder:variant:)` opens it.
-struct ComponentFolder {
+/// One network's model folder: `config.json` and `*[.variant].safetensors` (possibly sharded), given either as the
+/// folder itself (`unet/`, a transformers annotator folder) or as the diffusers pipeline folder holding it (when
+/// `url` has a `model_index.json`, the `subfolder` in it). Every network's `init(contentsOf:)` opens it.
+public struct ComponentFolder {
     /// The component's own folder.
-    let url: URL
+    public let url: URL
     /// Its weights: exactly one component.
-    let weights: CheckpointComponent
+    public let weights: CheckpointComponent
 
-    /// - Parameter network: what the folder should hold, for the error message ("UNet", "VAE", ...).
-    init(_ url: URL, subfolder: String, variant: String?, network: String) throws {
-        let isPipeline = FileManager.default.fileExists(atPath: url.appendingPathComponent("model_index.json").path)
-        self.url = isPipeline ? url.appendingPathComponent(subfolder) : url
-        let inventory = try CheckpointInventory(contentsOf: self.url, variant: variant)
-        guard let component = inventory.components.first, inventory.components.count == 1 else {
-            throw CheckpointError.invalidModelFolder(
-                path: self.url.path,
-                reason: "expected one \(network)'s weights, found \(inventory.components.count) components")
-        }
-        weights = component
+    /// - Parameter network: what the folder should hold, for the error message ("UNet", "DPT depth model", ...).
+    public init(_ url: URL, subfolder: String? = nil, variant: String? = nil, network: String) throws {
+        self.url = subfolder.map { Self.resolving(url, subfolder: $0) } ?? url
+        weights = try Self.singleComponent(at: self.url, variant: variant, network: network)
     }
 
     /// `config.json` in the component's folder.
-    var configURL: URL { url.appendingPathComponent("config.json") }
+    public var configURL: URL { url.appendingPathComponent("config.json") }
+
+    /// `url`'s `subfolder` when `url` is a diffusers pipeline folder (it has a `model_index.json`), else `url`.
+    public static func resolving(_ url: URL, subfolder: String) -> URL {
+        let isPipeline = FileManager.default.fileExists(atPath: url.appendingPathComponent("model_index.json").path)
+        return isPipeline ? url.appendingPathComponent(subfolder) : url
+    }
+
+    /// The one weight component at `url` (a folder or a single weight file); any other count is an error naming
+    /// the path and what it should hold.
+    public static func singleComponent(at url: URL, variant: String? = nil, network: String) throws -> CheckpointComponent {
+        let inventory = try CheckpointInventory(contentsOf: url, variant: variant)
+        guard let component = inventory.components.first, inventory.components.count == 1 else {
+            throw CheckpointError.invalidModelFolder(
+                path: url.path,
+                reason: "expected one \(network)'s weights, found \(inventory.components.count) components")
+        }
+        return component
+    }
 }

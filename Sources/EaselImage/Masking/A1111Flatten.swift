@@ -14,7 +14,7 @@ extension Image {
                 canvas[index * 4 + 2] = background.blue
             }
             let composited = PillowCompositing.alphaComposited(pixels, over: canvas)
-            return Image(unchecked: width, height, .rgb, PillowCompositing.rgbFromRGBA(composited))
+            return Image(unchecked: width, height, .rgba, composited).droppingAlpha()
         }
     }
 }

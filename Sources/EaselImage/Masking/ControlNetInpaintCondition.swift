@@ -5,7 +5,7 @@ extension Image {
     /// three channels. Planar (3 x height x width), for the pipeline to wrap in a 1x3xHxW tensor.
     public func controlNetInpaintCondition(mask: Mask) throws -> [Float] {
         try mask.checkSize(matches: self)
-        let rgb = layout == .rgb ? self : (layout == .rgba ? droppingAlpha() : converted(to: .rgb))
+        let rgb = droppingAlpha()
         var values = rgb.planarFloats(range: .zeroToOne)
         let planeSize = width * height
         for index in 0..<planeSize where Float(mask.values[index]) / 255 > 0.5 {

@@ -38,7 +38,7 @@ public struct DiffusersInpaintInputs: Equatable, Sendable {
             throw ImageError.invalidArgument(
                 "inpainting needs a size divisible by \(vaeScaleFactor), got \(width)x\(height)")
         }
-        let rgb = image.layout == .rgb ? image : (image.layout == .rgba ? image.droppingAlpha() : image.converted(to: .rgb))
+        let rgb = image.droppingAlpha()
         let sourceImage = try crop.map { try rgb.cropped(to: $0) } ?? rgb
         let resizedImage = try diffusersResized(sourceImage, width, height, cropped: crop != nil)
         let maskValues = try mask.diffusersProcessed(width: width, height: height, crop: crop)

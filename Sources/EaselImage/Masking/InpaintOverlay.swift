@@ -14,12 +14,11 @@ public struct InpaintOverlay: Equatable, Sendable {
     /// `doubled()` for whole-picture inpainting, as it is for "only masked".
     public init(original: Image, mask: Mask) throws {
         try mask.checkSize(matches: original)
-        let rgb = original.layout == .rgb
-            ? original : (original.layout == .rgba ? original.droppingAlpha() : original.converted(to: .rgb))
+        let rgb = original.droppingAlpha()
         let transparent = [UInt8](repeating: 0, count: rgb.width * rgb.height * 4)
         let layer = PillowCompositing.pasted(
-            PillowCompositing.rgbaFromRGB(rgb.pixels), onto: transparent, mask: mask.inverted().values)
-        rgba = Image(unchecked: rgb.width, rgb.height, .rgba, PillowCompositing.unpremultiplied(layer))
+            rgb.converted(to: .rgba).pixels, onto: transparent, mask: mask.inverted().values)
+        rgba = Image(unchecked: rgb.width, rgb.height, .rgba, layer).unpremultiplied()
     }
 
     /// The generated image with the original's unmasked pixels laid over it, RGB (A1111's `apply_overlay`).
@@ -29,8 +28,7 @@ public struct InpaintOverlay: Equatable, Sendable {
     /// (`images.resize_image(1, image, w, h)`, Pillow Lanczos) and placed at the region's corner on a
     /// transparent canvas of the original's size (`uncrop`).
     public func applied(to generated: Image, region: PixelRegion? = nil) throws -> Image {
-        let rgb = generated.layout == .rgb
-            ? generated : (generated.layout == .rgba ? generated.droppingAlpha() : generated.converted(to: .rgb))
+        let rgb = generated.droppingAlpha()
         var base: [UInt8]
         if let region {
             guard region.x1 >= 0, region.y1 >= 0, region.x2 <= rgba.width, region.y2 <= rgba.height,
@@ -48,9 +46,9 @@ public struct InpaintOverlay: Equatable, Sendable {
                     "the generated image is \(rgb.width)x\(rgb.height) but the original is "
                         + "\(rgba.width)x\(rgba.height); give the only-masked region to paste it back")
             }
-            base = PillowCompositing.rgbaFromRGB(rgb.pixels)
+            base = rgb.converted(to: .rgba).pixels
         }
         base = PillowCompositing.alphaComposited(rgba.pixels, over: base)
-        return Image(unchecked: rgba.width, rgba.height, .rgb, PillowCompositing.rgbFromRGBA(base))
+        return Image(unchecked: rgba.width, rgba.height, .rgba, base).droppingAlpha()
     }
 }

@@ -12,19 +12,21 @@ extension Image {
     /// The image is used as RGB (gray is expanded, an alpha channel is dropped); the mask must have its size.
     public func filledMaskedArea(mask: Mask) throws -> Image {
         try mask.checkSize(matches: self)
-        let rgb = layout == .rgb ? self : (layout == .rgba ? droppingAlpha() : converted(to: .rgb))
-        let opaque = PillowCompositing.rgbaFromRGB(rgb.pixels)  // RGBA, then RGBa: alpha 255, colours unchanged
+        let rgb = droppingAlpha()
+        let opaque = rgb.converted(to: .rgba).pixels  // RGBA, then RGBa: alpha 255, colours unchanged
         let keep = mask.inverted().values
         let transparent = [UInt8](repeating: 0, count: width * height * 4)
         let layer = PillowCompositing.pasted(opaque, onto: transparent, mask: keep)  // "RGBa"
         var canvas = transparent
         for (radius, repeats) in [(256, 1), (64, 1), (16, 2), (4, 4), (2, 2), (0, 1)] {
-            let blurred = PillowCompositing.unpremultiplied(
-                PillowGaussianBlur.blurred(layer, width: width, height: height, channels: 4, radius: Float(radius)))
+            let blurred = Image(
+                unchecked: width, height, .rgba,
+                PillowGaussianBlur.blurred(layer, width: width, height: height, channels: 4, radius: Float(radius))
+            ).unpremultiplied().pixels
             for _ in 0..<repeats {
                 canvas = PillowCompositing.alphaComposited(blurred, over: canvas)
             }
         }
-        return Image(unchecked: width, height, .rgb, PillowCompositing.rgbFromRGBA(canvas))
+        return Image(unchecked: width, height, .rgba, canvas).droppingAlpha()
     }
 }

@@ -5,60 +5,9 @@ enum PillowCompositing {
     /// `SHIFTFORDIV255(a)`: `((a >> 8) + a) >> 8`, Pillow's division by 255.
     @inline(__always) static func shiftForDiv255(_ a: UInt32) -> UInt32 { ((a >> 8) &+ a) >> 8 }
 
-    /// `MULDIV255(a, b)`: `a * b / 255` rounded.
-    @inline(__always) static func mulDiv255(_ a: UInt32, _ b: UInt32) -> UInt32 { shiftForDiv255(a &* b &+ 128) }
-
     /// `BLEND(mask, in1, in2)`: `DIV255(in1 * (255 - mask) + in2 * mask)`.
     @inline(__always) static func blend(_ mask: UInt32, _ in1: UInt32, _ in2: UInt32) -> UInt32 {
         shiftForDiv255(in1 &* (255 - mask) &+ in2 &* mask &+ 128)
-    }
-
-    /// `convert("RGBA")` of RGB bytes: alpha 255.
-    static func rgbaFromRGB(_ rgb: [UInt8]) -> [UInt8] {
-        var output = [UInt8](repeating: 255, count: rgb.count / 3 * 4)
-        for index in 0..<(rgb.count / 3) {
-            output[index * 4] = rgb[index * 3]
-            output[index * 4 + 1] = rgb[index * 3 + 1]
-            output[index * 4 + 2] = rgb[index * 3 + 2]
-        }
-        return output
-    }
-
-    /// `convert("RGB")` of RGBA (or RGBa) bytes: alpha dropped.
-    static func rgbFromRGBA(_ rgba: [UInt8]) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: rgba.count / 4 * 3)
-        for index in 0..<(rgba.count / 4) {
-            output[index * 3] = rgba[index * 4]
-            output[index * 3 + 1] = rgba[index * 4 + 1]
-            output[index * 3 + 2] = rgba[index * 4 + 2]
-        }
-        return output
-    }
-
-    /// RGBA -> RGBa (`rgbA2rgba`): each colour `MULDIV255(c, alpha)`.
-    static func premultiplied(_ rgba: [UInt8]) -> [UInt8] {
-        var output = rgba
-        for index in stride(from: 0, to: rgba.count, by: 4) {
-            let alpha = UInt32(rgba[index + 3])
-            for channel in 0..<3 {
-                output[index + channel] = UInt8(mulDiv255(UInt32(rgba[index + channel]), alpha))
-            }
-        }
-        return output
-    }
-
-    /// RGBa -> RGBA (`rgba2rgbA`): colours kept where alpha is 0 or 255, else `CLIP8(255 * c / alpha)`
-    /// (integer division).
-    static func unpremultiplied(_ rgba: [UInt8]) -> [UInt8] {
-        var output = rgba
-        for index in stride(from: 0, to: rgba.count, by: 4) {
-            let alpha = UInt32(rgba[index + 3])
-            guard alpha != 0, alpha != 255 else { continue }
-            for channel in 0..<3 {
-                output[index + channel] = UInt8(min(255 * UInt32(rgba[index + channel]) / alpha, 255))
-            }
-        }
-        return output
     }
 
     /// `Image.paste(source, mask=mask)` of two same-size 4-channel images (`paste_mask_L`): every byte,
