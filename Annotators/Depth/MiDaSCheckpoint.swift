@@ -9,56 +9,37 @@ import Foundation
 /// `pretrained.model`, the readout/resize blocks `pretrained.act_postprocess{1-4}`, the fusion `scratch`),
 /// with timm's fused `attn.qkv` split into query, key and value (rows in that order), and the unused
 /// classifier `pretrained.model.head.*` dropped. Intel/dpt-hybrid-midas was converted from this file.
-public struct MiDaSTensorStore: TensorStore {
-    /// Where a transformers tensor comes from: an original tensor, or one third (0: query, 1: key,
-    /// 2: value) of a fused `qkv` along its first axis.
-    struct Source: Sendable { let name: String; let third: Int? }
-
-    let base: any CheckpointWeightFile
-    let sources: [String: Source]
-    private let shapes: [String: [Int]]
-
-    /// Maps every tensor of `file`; a name MiDaS does not use is an error naming it. A file saved with
-    /// its training state (`{"model": ..., "optimizer": ...}`) is read under `model.`.
-    public init(_ file: any CheckpointWeightFile) throws {
-        base = file
-        let wrapped = file.tensors.keys.contains { $0.hasPrefix("model.pretrained.") }
-        var sources: [String: Source] = [:], shapes: [String: [Int]] = [:]
+public enum MiDaSTensorStore {
+    /// Maps every tensor of `file` (a `SlicedTensorStore`: renamed, and the fused `qkv` cut into thirds of its
+    /// rows); a name MiDaS does not use is an error naming it. A file saved with its training state
+    /// (`{"model": ..., "optimizer": ...}`) is read under `model.`.
+    public static func store(_ file: any TensorStore) throws -> SlicedTensorStore {
+        let names = file.tensorNames
+        let wrapped = names.contains { $0.hasPrefix("model.pretrained.") }
+        var sources: [String: SlicedTensorStore.Source] = [:]
         var unknown: [String] = []
-        for (original, info) in file.tensors {
+        for original in names {
             if wrapped && !original.hasPrefix("model.") { continue }
             let name = wrapped ? String(original.dropFirst("model.".count)) : original
             if name.hasPrefix("pretrained.model.head.") { continue }
-            if let fused = Self.fusedQKVLayer(name) {
-                guard let rows = info.shape.first, rows % 3 == 0 else {
+            if let fused = fusedQKVLayer(name) {
+                guard let shape = file.shape(of: original), let rows = shape.first, rows % 3 == 0 else {
                     throw WeightError.invalidConfiguration(
-                        "\(original) has shape \(info.shape); a fused qkv needs a first axis divisible by 3")
+                        "\(original) has shape \(file.shape(of: original) ?? []); a fused qkv needs a first axis divisible by 3")
                 }
-                for (third, part) in ["query", "key", "value"].enumerated() {
+                let third = rows / 3
+                for (index, part) in ["query", "key", "value"].enumerated() {
                     let target = "dpt.encoder.layer.\(fused.layer).attention.attention.\(part).\(fused.parameter)"
-                    sources[target] = Source(name: original, third: third)
-                    shapes[target] = [info.shape[0] / 3] + info.shape.dropFirst()
+                    sources[target] = .rows(original, (index * third)..<((index + 1) * third))
                 }
-            } else if let target = Self.transformersName(name) {
-                sources[target] = Source(name: original, third: nil)
-                shapes[target] = info.shape
+            } else if let target = transformersName(name) {
+                sources[target] = .whole(original)
             } else {
                 unknown.append(original)
             }
         }
         guard unknown.isEmpty else { throw WeightError.unexpected(names: unknown.sorted()) }
-        self.sources = sources
-        self.shapes = shapes
-    }
-
-    public var tensorNames: [String] { Array(sources.keys) }
-    public func shape(of name: String) -> [Int]? { shapes[name] }
-
-    public func tensor(named name: String) throws -> Tensor {
-        guard let source = sources[name] else { throw WeightError.missing(name: name, expectedShape: nil) }
-        let whole = try base.tensor(named: source.name)
-        guard let third = source.third else { return whole }
-        return chunk(whole, count: 3, axis: 0)[third]
+        return try SlicedTensorStore(base: file, sources: sources)
     }
 
     /// `pretrained.model.blocks.<i>.attn.qkv.<weight|bias>` as (i, parameter).
@@ -181,6 +162,8 @@ extension DPTForDepthEstimation {
     /// Loads an original MiDaS checkpoint (`dpt_hybrid-midas-501f0c75.pt`) through `MiDaSTensorStore`, with
     /// `config` (default: `DPTConfig.midasHybrid`).
     public init(midasCheckpoint url: URL, config: DPTConfig = .midasHybrid) throws {
-        try self.init(config: config, weights: MiDaSTensorStore(PyTorchCheckpointFile(contentsOf: url)))
+        try self.init(
+            config: config,
+            weights: MiDaSTensorStore.store(ComponentFolder.singleComponent(at: url, network: "MiDaS checkpoint")))
     }
 }

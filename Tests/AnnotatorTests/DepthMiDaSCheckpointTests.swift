@@ -13,7 +13,8 @@ import Testing
     static let folder = FixtureFolder(.module, writtenBy: "make_depth_fixtures.py")
 
     @Test func midasCheckpointGivesTheSameTensorsAsTheTransformersFolder() throws {
-        let midas = try MiDaSTensorStore(PyTorchCheckpointFile(contentsOf: Self.folder.url("Depth_midas_hybrid.pt")))
+        let midas = try MiDaSTensorStore.store(
+            ComponentFolder.singleComponent(at: Self.folder.url("Depth_midas_hybrid.pt"), network: "MiDaS checkpoint"))
         let folder = try Self.folder.url("Depth_dpt_hybrid")
         let converted = try SafetensorsFile(contentsOf: folder.appendingPathComponent("model.safetensors"))
         #expect(Set(midas.tensorNames) == Set(converted.tensorNames))
