@@ -11,12 +11,19 @@ import EaselImage
 /// Note the output size is computed from the already-resized input, as controlnet_aux does.
 public enum DetectorFlow {
     /// Runs `annotator` on an RGB image (call `hwc3()` first, as `Annotator.annotate` does).
-    public static func run(_ annotator: some Annotator, on rgb: Image, options: AnnotationOptions) throws -> Image {
+    /// - Parameters:
+    ///   - interpolation: how the map is fitted to the output size (`.nearest` for label maps, whose colours a
+    ///     blend would invent).
+    ///   - detect: the detection step, when it must do more than `annotator.detect` (e.g. keep the pose found).
+    public static func run(
+        _ annotator: some Annotator, on rgb: Image, options: AnnotationOptions,
+        interpolation: OpenCVInterpolation = .linear, detect: ((Image) throws -> Image)? = nil
+    ) throws -> Image {
         let resolutions = try resolutions(for: annotator, options)
         let input = try rgb.resizedForDetection(resolution: resolutions.detect, rule: annotator.detectResolutionRule)
-        let map = try annotator.detect(input)
+        let map = try detect?(input) ?? annotator.detect(input)
         return try fitOutput(map, detectInput: input, imageResolution: resolutions.image,
-                             rule: annotator.detectResolutionRule)
+                             rule: annotator.detectResolutionRule, interpolation: interpolation)
     }
 
     /// The detect and image resolutions the options ask for, checked.
@@ -32,11 +39,13 @@ public enum DetectorFlow {
         return (detect, image)
     }
 
-    /// HWC3 of the map, resized with INTER_LINEAR to the rule's size for the detect input at
-    /// `imageResolution` (a copy when that is the map's own size).
+    /// HWC3 of the map, resized (INTER_LINEAR unless told) to the rule's size for the detect input at
+    /// `imageResolution`; the map itself when it already has that size.
     public static func fitOutput(_ map: Image, detectInput: Image, imageResolution: Int,
-                                 rule: DetectResolutionRule) throws -> Image {
+                                 rule: DetectResolutionRule, interpolation: OpenCVInterpolation = .linear) throws -> Image {
         let size = try rule.size(width: detectInput.width, height: detectInput.height, resolution: imageResolution)
-        return try map.hwc3().resized(width: size.width, height: size.height, interpolation: .linear)
+        let rgb = map.hwc3()
+        guard size.width != rgb.width || size.height != rgb.height else { return rgb }
+        return try rgb.resized(width: size.width, height: size.height, interpolation: interpolation)
     }
 }

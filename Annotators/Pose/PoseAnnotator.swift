@@ -37,11 +37,11 @@ public struct PoseAnnotator: Annotator {
     public func annotateWithPose(_ image: Image, options: AnnotationOptions = AnnotationOptions()) throws
         -> (map: Image, figure: PoseFigure)
     {
-        let resolutions = try DetectorFlow.resolutions(for: self, options)
-        let input = try image.hwc3().resizedForDetection(resolution: resolutions.detect, rule: detectResolutionRule)
-        let figure = try estimator.figure(in: input)
-        let map = try DetectorFlow.fitOutput(
-            try PoseDrawing.draw(figure), detectInput: input, imageResolution: resolutions.image, rule: detectResolutionRule)
+        var figure = PoseFigure(canvasWidth: 0, canvasHeight: 0, people: [])
+        let map = try DetectorFlow.run(self, on: image.hwc3(), options: options) { input in
+            figure = try estimator.figure(in: input)
+            return try PoseDrawing.draw(figure)
+        }
         return (map, figure)
     }
 }

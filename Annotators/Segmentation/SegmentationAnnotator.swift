@@ -38,12 +38,6 @@ public struct SegmentationAnnotator: Annotator {
     }
 
     public func annotate(_ image: Image, options: AnnotationOptions) throws -> Image {
-        let resolutions = try DetectorFlow.resolutions(for: self, options)
-        let input = try image.hwc3().resizedForDetection(resolution: resolutions.detect, rule: detectResolutionRule)
-        let map = try detect(input)
-        let size = try detectResolutionRule.size(
-            width: input.width, height: input.height, resolution: resolutions.image)
-        guard size.width != map.width || size.height != map.height else { return map }
-        return try map.resized(width: size.width, height: size.height, interpolation: .nearest)
+        try DetectorFlow.run(self, on: image.hwc3(), options: options, interpolation: .nearest)
     }
 }
