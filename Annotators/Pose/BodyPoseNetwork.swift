@@ -18,7 +18,6 @@ import EaselTensor
 public struct BodyPoseNetwork: Sendable {
     /// One convolution and whether a ReLU follows it.
     struct ConvLayer: Sendable {
-        let name: String
         let conv: Conv2D
         let relu: Bool
 
@@ -170,7 +169,7 @@ public struct BodyPoseNetwork: Sendable {
         let conv = try Conv2D(
             loading: loader.scope(name), inChannels: inChannels, outChannels: stored[0], kernel: kernel,
             padding: kernel / 2)
-        return ConvLayer(name: name, conv: conv, relu: relu)
+        return ConvLayer(conv: conv, relu: relu)
     }
 
     /// The network on `input` `[N, 3, H, W]` (BGR, `x / 256 - 0.5`; H and W multiples of 8 as the estimator pads).

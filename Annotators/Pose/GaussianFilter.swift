@@ -21,9 +21,11 @@ enum GaussianFilter {
         // Axis 0: each column.
         var line = [Double](repeating: 0, count: height)
         var out = [Double](repeating: 0, count: height)
+        // The reflected line, the kernel radius each side: scratch reused by every line.
+        var padded = [Double](repeating: 0, count: max(width, height) + 2 * (sigma3Weights.count - 1))
         for x in 0..<width {
             for y in 0..<height { line[y] = plane[y * width + x] }
-            correlate(line, into: &out)
+            correlate(line, into: &out, padded: &padded)
             for y in 0..<height { rows[y * width + x] = out[y] }
         }
         // Axis 1: each row.
@@ -32,19 +34,18 @@ enum GaussianFilter {
         out = [Double](repeating: 0, count: width)
         for y in 0..<height {
             for x in 0..<width { line[x] = rows[y * width + x] }
-            correlate(line, into: &out)
+            correlate(line, into: &out, padded: &padded)
             for x in 0..<width { result[y * width + x] = out[x] }
         }
         return result
     }
 
     /// scipy's symmetric `NI_Correlate1D` loop over one line extended by reflection.
-    private static func correlate(_ line: [Double], into out: inout [Double]) {
+    /// `padded` is scratch of at least `line.count + 2 * radius` values.
+    private static func correlate(_ line: [Double], into out: inout [Double], padded: inout [Double]) {
         let n = line.count
         let radius = sigma3Weights.count - 1
-        // The reflected line, `radius` values each side.
-        var padded = [Double](repeating: 0, count: n + 2 * radius)
-        for i in 0..<padded.count { padded[i] = line[reflect(i - radius, n)] }
+        for i in 0..<(n + 2 * radius) { padded[i] = line[reflect(i - radius, n)] }
         let w = sigma3Weights
         for i in 0..<n {
             let center = i + radius

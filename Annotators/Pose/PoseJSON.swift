@@ -1,3 +1,4 @@
+import EaselImage
 import Foundation
 
 /// Pose JSON in the A1111 ControlNet extension's format (its `encode_poses_as_dict` / `decode_json_as_poses`,
@@ -13,7 +14,7 @@ import Foundation
 /// to the canvas. Hand and face arrays are optional and carried through unchanged.
 public enum PoseJSON {
     /// The largest canvas side accepted (far above any ControlNet size; keeps a typo from asking for gigabytes).
-    public static let maximumCanvasSide = 16384
+    public static let maximumCanvasSide = Image.maximumCanvasSide
 
     /// `figure` as pose JSON (pretty-printed, keys sorted).
     public static func encode(_ figure: PoseFigure) throws -> Data {
