@@ -147,8 +147,8 @@ struct AttentionProblem {
     /// Query rows per block: as many as fit in the budget, at least one.
     var blockRows: Int { max(1, min(queryCount, scoreBudget / max(1, keyCount))) }
 
-    /// Attends `count` heads, one after another (each GEMM is threaded by OpenBLAS), reusing one
-    /// score buffer.
+    /// Attends `count` heads, one after another (each large GEMM split over the cores by `sgemm`), reusing
+    /// one score buffer.
     func run(count: Int, operands: (Int) -> AttentionOperands) {
         guard count > 0, queryCount > 0, valueDepth > 0 else { return }
         precondition(keyCount > 0 && depth > 0, "scaledDotProductAttention: no keys to attend to (S = \(keyCount), D = \(depth))")

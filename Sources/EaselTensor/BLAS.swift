@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 
 /// Row-major single-precision matrix product through OpenBLAS:
 /// `C = alpha * op(A) * op(B) + beta * C`, with `op(A)` of shape `[m, k]`, `op(B)` of shape `[k, n]`
@@ -27,25 +26,18 @@ func sgemm(
     let product = GEMMProduct(
         transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta, a: a, lda: lda, b: b, ldb: ldb,
         c: c, ldc: ldc, k: k)
-    let parts = GEMMThreading.parts(m: m, n: n, k: k)
-    if parts <= 1 {
+    guard Parallel.threadCount > 1, m * n * max(k, 1) >= GEMMThreading.minimumSplitWork else {
         product.run(rows: 0..<m, columns: 0..<n)
         return
     }
-    let box = UncheckedSendable(product)
-    if n >= GEMMThreading.columnAlignment * parts {
-        // Column slabs, each a multiple of 16 columns (whole cache lines of C and B) but the last.
-        let blocks = (n + GEMMThreading.columnAlignment - 1) / GEMMThreading.columnAlignment
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let start = min(n, blocks * part / parts * GEMMThreading.columnAlignment)
-            let end = min(n, blocks * (part + 1) / parts * GEMMThreading.columnAlignment)
-            if start < end { box.value.run(rows: 0..<m, columns: start..<end) }
+    let align = GEMMThreading.columnAlignment
+    if n >= align * Parallel.threadCount {
+        // Column slabs, each a whole number of 16-column blocks (whole cache lines of C and B) but the last.
+        Parallel.forEach((n + align - 1) / align) { blocks in
+            product.run(rows: 0..<m, columns: min(n, blocks.lowerBound * align)..<min(n, blocks.upperBound * align))
         }
     } else {
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let start = m * part / parts, end = m * (part + 1) / parts
-            if start < end { box.value.run(rows: start..<end, columns: 0..<n) }
-        }
+        Parallel.forEach(m) { rows in product.run(rows: rows, columns: 0..<n) }
     }
 }
 
@@ -68,14 +60,6 @@ enum GEMMThreading {
         openblas_set_num_threads(1)
         return true
     }()
-
-    /// How many slabs to cut an `[m, k] x [k, n]` product into.
-    static func parts(m: Int, n: Int, k: Int) -> Int {
-        let threads = Parallel.threadCount
-        guard threads > 1, m * n * max(k, 1) >= minimumSplitWork else { return 1 }
-        if n >= columnAlignment * threads { return threads }
-        return min(threads, m)
-    }
 }
 
 /// One `cblas_sgemm` call's operands, so a slab of C (rows x columns) can be computed on its own.

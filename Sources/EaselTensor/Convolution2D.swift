@@ -24,7 +24,8 @@ public func conv2d(
 ) -> Tensor {
     conv2d(
         input, weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups,
-        columnBudget: columnBufferBudget, winogradBandBudget: WinogradConvolution.bandBudget)
+        columnBudget: columnBufferBudget,
+        winogradBandBudget: WinogradConvolution.enabled ? WinogradConvolution.bandBudget : nil)
 }
 
 /// `conv2d` with the buffers' size limits as parameters, so tests can force many bands (and a ragged last one)

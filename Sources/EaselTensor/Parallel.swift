@@ -3,8 +3,9 @@ import Foundation
 
 /// Splits loops over both cores (or however many the machine has).
 ///
-/// GEMMs are not run through this: OpenBLAS threads them itself. Use `Parallel` for the memory-bound
-/// ops around them (norms, softmax, im2col, elementwise), and call BLAS from the calling thread.
+/// The memory-bound ops (norms, softmax, im2col, elementwise) split their loops here, and `sgemm` splits large
+/// products here too (OpenBLAS itself runs single-threaded); call `sgemm` from the calling thread, not from
+/// inside a `forEach`.
 public enum Parallel {
     /// Worker count: the active processor count, overridable with `EASEL_NUM_THREADS`.
     public static let threadCount: Int = {

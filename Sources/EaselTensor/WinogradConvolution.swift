@@ -23,7 +23,7 @@ enum WinogradConvolution {
     /// Whether a convolution takes this path: 3x3, stride 1, no dilation, one group, and wide enough that the
     /// transforms' memory traffic is paid back by the 16 smaller GEMMs.
     static func applies(geometry: ConvolutionGeometry, groups: Int, channels: Int, outChannels: Int) -> Bool {
-        enabled && geometry.kernelHeight == 3 && geometry.kernelWidth == 3 && geometry.strideY == 1 && geometry.strideX == 1
+        geometry.kernelHeight == 3 && geometry.kernelWidth == 3 && geometry.strideY == 1 && geometry.strideX == 1
             && geometry.dilationY == 1 && geometry.dilationX == 1 && groups == 1
             && channels >= 32 && outChannels >= 32 && geometry.outputHeight * geometry.outputWidth >= minimumPlane
     }

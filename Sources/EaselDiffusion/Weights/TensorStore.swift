@@ -16,7 +16,7 @@ extension CheckpointComponent: TensorStore {
     public var tensorNames: [String] { tensors.map(\.name) }
 
     public func shape(of name: String) -> [Int]? {
-        tensors.first { $0.name == name }?.shape
+        file(holding: name)?.tensors[name]?.shape
     }
 }
 
