@@ -1,3 +1,4 @@
+import EaselCheckpoint
 import EaselDiffusion
 import Foundation
 
@@ -73,10 +74,11 @@ public struct GenerationParameters: Sendable, Equatable {
     /// starting `Negative prompt:`; quoted values are unquoted.
     public init(parsing text: String) {
         var lines = text.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n")
-        var last = lines.popLast() ?? ""
-        if Self.settingPairs(in: last).count < 3 {
+        let last = lines.popLast() ?? ""
+        var settings = Self.settingPairs(in: last)
+        if settings.count < 3 {
             lines.append(last)
-            last = ""
+            settings = []
         }
         var prompt = ""
         var negative = ""
@@ -93,7 +95,7 @@ public struct GenerationParameters: Sendable, Equatable {
                 prompt += (prompt.isEmpty ? "" : "\n") + line
             }
         }
-        self.init(prompt: prompt, negativePrompt: negative, fields: Self.settingPairs(in: last))
+        self.init(prompt: prompt, negativePrompt: negative, fields: settings)
     }
 
     /// A1111's `re_param`: `\s*(\w[\w \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)`.
@@ -108,26 +110,11 @@ public struct GenerationParameters: Sendable, Equatable {
         }
     }
 
-    /// `infotext_utils.quote`: JSON-quoted when the value holds a comma, a line break or a colon.
+    /// `infotext_utils.quote`: JSON-quoted (`json.dumps(value, ensure_ascii=False)`) when the value holds a comma,
+    /// a line break or a colon.
     static func quote(_ value: String) -> String {
         guard value.contains(",") || value.contains("\n") || value.contains(":") else { return value }
-        var quoted = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            case "\n": quoted += "\\n"
-            case "\r": quoted += "\\r"
-            case "\t": quoted += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    quoted += String(format: "\\u%04x", scalar.value)
-                } else {
-                    quoted.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return quoted + "\""
+        return JSONStringLiteral.quoted(value)
     }
 
     /// `infotext_utils.unquote`: a JSON string literal back to its text; anything else as it is.

@@ -74,14 +74,14 @@ public struct SafetensorsWriter: Sendable {
         var json = "{"
         var members: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.sorted { $0.key < $1.key }.map { Self.quoted($0.key) + ":" + Self.quoted($0.value) }
+            let pairs = metadata.sorted { $0.key < $1.key }.map { JSONStringLiteral.quoted($0.key) + ":" + JSONStringLiteral.quoted($0.value) }
             members.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
         }
         var offset = 0
         for (name, entry) in ordered {
             let end = offset + entry.bytes.count
             members.append(
-                Self.quoted(name) + ":{\"dtype\":\"\(entry.dataType.rawValue)\",\"shape\":["
+                JSONStringLiteral.quoted(name) + ":{\"dtype\":\"\(entry.dataType.rawValue)\",\"shape\":["
                     + entry.shape.map(String.init).joined(separator: ",") + "],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
@@ -113,27 +113,5 @@ public struct SafetensorsWriter: Sendable {
             try? FileManager.default.removeItem(at: temporary)
             throw CheckpointError.unwritable(path: url.path, reason: reason)
         }
-    }
-
-    /// A JSON string literal escaped as `serde_json` escapes it (quote, backslash and control characters
-    /// only; `\u00XX` in lowercase hex), so headers match the reference writer's byte for byte.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{00}"..."\u{1F}":
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
