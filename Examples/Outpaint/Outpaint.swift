@@ -36,11 +36,10 @@ struct Outpaint: ParsableCommand {
     }
 
     func sides() throws -> [Int] {
-        let values = extend.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard values.count == 4, values.allSatisfy({ $0 != nil && $0! >= 0 }) else {
-            throw ValidationError("--extend takes four non-negative pixel counts LEFT,TOP,RIGHT,BOTTOM, got '\(extend)'")
+        guard let sides = OutpaintCanvas.sides(parsing: extend) else {
+            throw ValidationError("--extend takes four pixel counts LEFT,TOP,RIGHT,BOTTOM, at least one above 0, got '\(extend)'")
         }
-        return values.map { $0! }
+        return sides
     }
 
     func run() throws {

@@ -80,16 +80,12 @@ struct InpaintArguments: ParsableArguments {
         if let extend { _ = try Self.sides(extend) }
     }
 
-    /// `--extend L,T,R,B`: four whole numbers, none negative, at least one above 0.
+    /// `--extend L,T,R,B` (`OutpaintCanvas.sides(parsing:)`), or the usage error.
     static func sides(_ text: String) throws -> [Int] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map {
-            Int($0.trimmingCharacters(in: .whitespaces))
-        }
-        guard parts.count == 4, let sides = parts as? [Int] else {
-            throw ValidationError("--extend takes four whole numbers LEFT,TOP,RIGHT,BOTTOM, got '\(text)'")
-        }
-        guard sides.allSatisfy({ $0 >= 0 && $0 <= Image.maximumCanvasSide }), sides.contains(where: { $0 > 0 }) else {
-            throw ValidationError("--extend values must be between 0 and \(Image.maximumCanvasSide), at least one above 0, got '\(text)'")
+        guard let sides = OutpaintCanvas.sides(parsing: text) else {
+            throw ValidationError(
+                "--extend takes four whole numbers LEFT,TOP,RIGHT,BOTTOM between 0 and \(Image.maximumCanvasSide), "
+                    + "at least one above 0, got '\(text)'")
         }
         return sides
     }

@@ -113,7 +113,7 @@ import Testing
             (base + ["--mask-blur", "4"], "need --mask"),
             (base + ["--extend", "8,0,0"], "four whole numbers"),
             (base + ["--extend", "8,0,x,0"], "four whole numbers"),
-            (base + ["--extend", "8,-8,0,0"], "--extend values must be"),
+            (base + ["--extend", "8,-8,0,0"], "between 0 and"),
             (base + ["--extend", "0,0,0,0"], "at least one above 0"),
             (base + ["--extend", "8,0,0,0", "--extend-fill", "blur"], "--extend-fill must be"),
             (base + ["--extend-fill", "edge"], "need --mask"),

@@ -79,6 +79,18 @@ public struct OutpaintCanvas: Equatable, Sendable {
     /// Where the original lies in the canvas.
     public let original: PixelRegion
 
+    /// The sides of `"LEFT,TOP,RIGHT,BOTTOM"` (how A1111's outpainting and `easel generate --extend` write them):
+    /// four whole numbers from 0 to `Image.maximumCanvasSide`, at least one above 0; nil for anything else.
+    public static func sides(parsing text: String) -> [Int]? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
+        guard parts.count == 4, let sides = parts as? [Int],
+            sides.allSatisfy({ (0...Image.maximumCanvasSide).contains($0) }), sides.contains(where: { $0 > 0 })
+        else { return nil }
+        return sides
+    }
+
     /// The largest feather; a ramp wider than the original is cut at its far side anyway.
     public static let maximumFeather = 1024
 
