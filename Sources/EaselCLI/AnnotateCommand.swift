@@ -122,27 +122,11 @@ struct AnnotateCommand: ParsableCommand {
         switch kind {
         case .canny: CannyAnnotator(low: low ?? 100, high: high ?? 200)
         case .scribble: ScribbleAnnotator(polarity: polarity?.polarity ?? .automatic)
-        case .pose: try makePoseAnnotator()
+        case .pose: try AnnotatorFactory.pose(model: model, models: models)
         case .depth:
-            try Self.depthAnnotator(kind: depthModel?.kind ?? .midas, normal: normal, model: model, models: models)
-        case .seg:
-            try SegmentationAnnotator(
-                contentsOf: SegmentationAnnotator.weights.locate(explicitPath: model, modelsFolder: models))
+            try AnnotatorFactory.depth(kind: depthModel?.kind ?? .midas, normal: normal, model: model, models: models)
+        case .seg: try AnnotatorFactory.segmentation(model: model, models: models)
         }
-    }
-
-    /// The depth annotator of `kind`, its weights found as `easel annotate` finds them.
-    static func depthAnnotator(
-        kind: DepthAnnotator.Kind, normal: Bool, model: String?, models: String?,
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws -> DepthAnnotator {
-        let url = try DepthAnnotator.weights(for: kind).locate(
-            explicitPath: model, modelsFolder: models, environment: environment)
-        return try DepthAnnotator(kind: kind, contentsOf: url, output: normal ? .normal : .depth)
-    }
-
-    func makePoseAnnotator() throws -> PoseAnnotator {
-        try PoseAnnotator(contentsOf: PoseAnnotator.weights.locate(explicitPath: model, modelsFolder: models))
     }
 
     func run() throws {
@@ -157,7 +141,7 @@ struct AnnotateCommand: ParsableCommand {
         let image = try Image.load(from: URL(fileURLWithPath: input ?? ""))
         let options = AnnotationOptions(detectResolution: resolution)
         if kind == .pose {
-            let (map, figure) = try makePoseAnnotator().annotateWithPose(image, options: options)
+            let (map, figure) = try AnnotatorFactory.pose(model: model, models: models).annotateWithPose(image, options: options)
             try map.writePNG(to: URL(fileURLWithPath: output))
             if let json {
                 try PoseJSON.encode(figure).write(to: URL(fileURLWithPath: json), options: .atomic)

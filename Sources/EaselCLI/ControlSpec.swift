@@ -1,13 +1,10 @@
 import AnnotatorCore
 import ArgumentParser
 import CannyAnnotator
-import DepthAnnotator
 import Easel
 import EaselImage
 import Foundation
-import PoseAnnotator
 import ScribbleAnnotator
-import SegmentationAnnotator
 
 /// One `--control model=PATH,image=PATH[,preprocessor=canny|scribble|pose|depth|depth_anything|normal|seg|inpaint]
 /// [,weight=X][,start=X][,end=X]
@@ -41,23 +38,15 @@ struct ControlSpec: Equatable {
         case inpaint
 
         /// The annotator with `easel annotate`'s defaults (nil for inpaint, which is no annotator); the networks'
-        /// weights are looked up in the models folder (`EASEL_MODELS`) under their usual names, as
-        /// `easel annotate --models` does.
-        func makeAnnotator(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (any Annotator)? {
+        /// weights come from the models folder (`EASEL_MODELS`), as `easel annotate` finds them.
+        func makeAnnotator() throws -> (any Annotator)? {
             switch self {
             case .canny: CannyAnnotator(low: 100, high: 200)
             case .scribble: ScribbleAnnotator(polarity: .automatic)
-            case .pose:
-                try PoseAnnotator(
-                    contentsOf: PoseAnnotator.weights.locate(explicitPath: nil, modelsFolder: nil, environment: environment))
-            case .seg:
-                try SegmentationAnnotator(
-                    contentsOf: SegmentationAnnotator.weights.locate(
-                        explicitPath: nil, modelsFolder: nil, environment: environment))
+            case .pose: try AnnotatorFactory.pose()
+            case .seg: try AnnotatorFactory.segmentation()
             case .depth, .depthAnything, .normal:
-                try AnnotateCommand.depthAnnotator(
-                    kind: self == .depthAnything ? .depthAnything : .midas, normal: self == .normal, model: nil,
-                    models: nil, environment: environment)
+                try AnnotatorFactory.depth(kind: self == .depthAnything ? .depthAnything : .midas, normal: self == .normal)
             case .inpaint: nil
             }
         }
@@ -132,11 +121,11 @@ struct ControlSpec: Equatable {
         }
     }
 
-    /// The unit, with its condition image read from `image` and `net` already loaded. Throws when a
-    /// preprocessor's weights cannot be found or read.
-    func makeUnit(net: LoadedControlNet, image: Image) throws -> ControlUnit {
+    /// The unit, with its condition image read from `image`, `net` already loaded and `annotator` made for
+    /// `preprocessor` (nets and annotators are made once however many units use them).
+    func makeUnit(net: LoadedControlNet, image: Image, annotator: (any Annotator)?) -> ControlUnit {
         var unit = ControlUnit(controlNet: net, image: image)
-        unit.preprocessor = try preprocessor?.makeAnnotator()
+        unit.preprocessor = annotator
         unit.usesInpaintCondition = preprocessor == .inpaint
         unit.weight = weight
         unit.guidanceStart = start

@@ -1,3 +1,4 @@
+import AnnotatorCore
 import ArgumentParser
 import Easel
 import EaselDiffusion
@@ -132,8 +133,9 @@ struct GenerateCommand: ParsableCommand {
             request.strength = strength ?? (inpaint.extend != nil ? 1 : 0.75)
         }
         try inpaint.apply(to: &request)
-        // Each ControlNet path is loaded once, however many units name it.
+        // Each ControlNet path and each preprocessor is loaded once, however many units name it.
         var nets: [String: LoadedControlNet] = [:]
+        var annotators: [ControlSpec.Preprocessor: any Annotator] = [:]
         for text in control {
             let spec = try ControlSpec(parsing: text)
             // The inpaint unit's condition comes from the request; its image is not read.
@@ -141,7 +143,12 @@ struct GenerateCommand: ParsableCommand {
             else { throw ValidationError("--control image=PATH is required") }
             let net = try nets[spec.model] ?? LoadedControlNet(contentsOf: URL(fileURLWithPath: spec.model))
             nets[spec.model] = net
-            request.controlUnits.append(try spec.makeUnit(net: net, image: image))
+            var annotator: (any Annotator)?
+            if let preprocessor = spec.preprocessor {
+                annotator = try annotators[preprocessor] ?? preprocessor.makeAnnotator()
+                annotators[preprocessor] = annotator
+            }
+            request.controlUnits.append(spec.makeUnit(net: net, image: image, annotator: annotator))
         }
         return request
     }
