@@ -45,7 +45,7 @@ public struct GenerationParameters: Sendable, Equatable {
             ("Size", "\(plan.width)x\(plan.height)"),
             ("Model", modelName),
         ]
-        if plan.initImage != nil { fields.append(("Denoising strength", Self.format(request.strength))) }
+        if request.initImage != nil { fields.append(("Denoising strength", Self.format(request.strength))) }
         fields += Self.inpaintFields(request)
         if request.clipSkip > 1 { fields.append(("Clip skip", String(request.clipSkip))) }
         switch request.randomSource {

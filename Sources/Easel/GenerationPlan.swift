@@ -11,7 +11,8 @@ struct GenerationPlan {
     let sampler: SchedulerKind
     /// Classifier-free guidance runs when the scale is above 1 (diffusers' `do_classifier_free_guidance`).
     let usesGuidance: Bool
-    /// The init image as RGB at `width` x `height`, for image-to-image.
+    /// The init image as RGB at `width` x `height`, for image-to-image (nil when inpainting, whose inputs
+    /// `inpaint` prepares).
     let initImage: Image?
     /// The VAE tiling to encode and decode with; nil: one pass.
     let vaeTiling: VAETiling?
@@ -19,8 +20,6 @@ struct GenerationPlan {
     let controlUnits: [PreparedControlUnit]
     /// Inpainting (or outpainting) inputs at `width` x `height`; nil for text-to-image and image-to-image.
     let inpaint: InpaintPlan?
-    /// The grown canvas of an outpainting request (its image is the one inpainted).
-    let outpaintCanvas: OutpaintCanvas?
 
     /// The largest side accepted: 4096 px is 512 x 512 latents, far beyond what SD 1.x/2.x make sense at,
     /// and low enough that a typo cannot ask for more memory than a machine has.
@@ -49,12 +48,11 @@ struct GenerationPlan {
         }
 
         // The init image, RGB as diffusers' load_image makes it (alpha dropped); for outpainting the grown canvas.
+        var outpaintCanvas: OutpaintCanvas?
         if let outpainting = request.outpainting, let image = request.initImage {
             outpaintCanvas = try OutpaintCanvas(
                 extending: image, left: outpainting.left, top: outpainting.top, right: outpainting.right,
                 bottom: outpainting.bottom, fill: outpainting.fill, feather: outpainting.feather)
-        } else {
-            outpaintCanvas = nil
         }
         let source = (outpaintCanvas?.image ?? request.initImage)?.droppingAlpha()
         // Without a size or an init image, diffusers' ControlNet pipelines take the first condition image's;
@@ -78,10 +76,15 @@ struct GenerationPlan {
                 throw GenerationError.invalidRequest(
                     "strength \(request.strength) of \(request.steps) steps runs no step; raise the steps or the strength")
             }
-            // diffusers' VaeImageProcessor resizes to the size it works at with Pillow's Lanczos (a no-op at
-            // the same size); A1111's "Just resize" does the same.
-            initImage = source.width == width && source.height == height
-                ? source : try source.resized(width: width, height: height, resampler: .pillow(.lanczos))
+            if masking != nil {
+                initImage = nil  // inpainting prepares its own inputs (InpaintPlan)
+            } else if source.width == width && source.height == height {
+                initImage = source
+            } else {
+                // diffusers' VaeImageProcessor resizes to the size it works at with Pillow's Lanczos; A1111's
+                // "Just resize" does the same.
+                initImage = try source.resized(width: width, height: height, resampler: .pillow(.lanczos))
+            }
         } else {
             initImage = nil
         }
