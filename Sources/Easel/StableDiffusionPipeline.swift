@@ -30,30 +30,70 @@ public struct StableDiffusionPipeline: Sendable {
         switch request.randomSource {
         case .cpu:
             var random = TorchCPUGenerator(seed: request.seed)
-            return plan.inpaint != nil
-                ? try runInpainting(plan, random: &random, progress: progress)
-                : try run(plan, random: &random, progress: progress)
+            return try execute(plan, random: &random, progress: progress)
         case .cuda:
             var random = PhiloxGenerator(seed: request.seed)
-            return plan.inpaint != nil
-                ? try runInpainting(plan, random: &random, progress: progress)
-                : try run(plan, random: &random, progress: progress)
+            return try execute(plan, random: &random, progress: progress)
         }
+    }
+
+    private func execute<R: RandomSource>(
+        _ plan: GenerationPlan, random: inout R, progress: (GenerationProgress) -> ProgressAction
+    ) throws -> GenerationResult {
+        if let inpaint = plan.inpaint {
+            return try runInpainting(plan, inpaint: inpaint, random: &random, progress: progress)
+        }
+        return try run(plan, random: &random, progress: progress)
+    }
+
+    /// What every generation starts with: the prompt embeddings (`[negative; positive]` with guidance), the
+    /// scheduler after `set_timesteps`, and the latents' shape.
+    func setUp(_ plan: GenerationPlan) throws -> (context: Tensor, scheduler: any Scheduler, latentShape: [Int]) {
+        let embeddings = try PromptEncoder(tokenizer: model.tokenizer, textModel: model.textEncoder).encode(
+            prompt: plan.request.prompt, negativePrompt: plan.request.negativePrompt,
+            syntax: plan.request.promptSyntax, clipSkip: plan.request.clipSkip - 1)
+        let context = plan.usesGuidance ? concat([embeddings.negative, embeddings.positive], axis: 0) : embeddings.positive
+        let scheduler = try plan.sampler.make(
+            config: model.schedulerConfig, steps: plan.request.steps, karras: plan.request.karras)
+        let factor = model.vae.downscaleFactor
+        return (context, scheduler, [1, model.vae.config.latentChannels, plan.height / factor, plan.width / factor])
+    }
+
+    /// The denoiser for `latents`, after checking that the UNet (with `inpaintChannels` beside the latents), the
+    /// text encoder and the control units belong together: a mismatch fails here, cleanly, not inside the loop.
+    func makeDenoiser(
+        _ plan: GenerationPlan, context: Tensor, latents: Tensor, inpaintChannels: Tensor? = nil
+    ) throws -> GuidedDenoiser {
+        let unetInput = inpaintChannels.map { concat([latents, $0], axis: 1) } ?? latents
+        try model.unet.checkInputs(
+            concat(Array(repeating: unetInput, count: context.shape[0]), axis: 0), encoderHiddenStates: context)
+        var denoiser = GuidedDenoiser(
+            unet: model.unet, context: context, guidanceScale: plan.usesGuidance ? plan.request.guidanceScale : nil,
+            control: plan.controlUnits)
+        denoiser.inpaintChannels = inpaintChannels
+        try denoiser.checkControlInputs(latents)
+        return denoiser
+    }
+
+    /// The decoded image of the final `latents` (diffusers' `vae.decode(latents / scaling_factor)`), after
+    /// `finishing` (inpainting's paste-back), with the request's infotext and the control maps.
+    func result(
+        _ plan: GenerationPlan, latents: Tensor, finishing: (Image) throws -> Image = { $0 }
+    ) throws -> GenerationResult {
+        let decoded = try model.vae.decode(latents / model.vae.config.scalingFactor, tiling: plan.vaeTiling)
+        let image = try Image(
+            planarFloats: decoded.scalars, width: plan.width, height: plan.height, layout: .rgb, range: .minusOneToOne)
+        return GenerationResult(
+            image: try finishing(image), latents: latents,
+            parameters: GenerationParameters(request: plan.request, plan: plan, modelName: model.name),
+            controlMaps: plan.controlUnits.map(\.conditionImage))
     }
 
     private func run<R: RandomSource>(
         _ plan: GenerationPlan, random: inout R, progress: (GenerationProgress) -> ProgressAction
     ) throws -> GenerationResult {
         let request = plan.request
-        let embeddings = try PromptEncoder(tokenizer: model.tokenizer, textModel: model.textEncoder).encode(
-            prompt: request.prompt, negativePrompt: request.negativePrompt, syntax: request.promptSyntax,
-            clipSkip: request.clipSkip - 1)
-        let context = plan.usesGuidance ? concat([embeddings.negative, embeddings.positive], axis: 0) : embeddings.positive
-
-        var scheduler = try plan.sampler.make(
-            config: model.schedulerConfig, steps: request.steps, karras: request.karras)
-        let latentShape = [1, model.vae.config.latentChannels, plan.height / model.vae.downscaleFactor,
-                           plan.width / model.vae.downscaleFactor]
+        var (context, scheduler, latentShape) = try setUp(plan)
         var latents: Tensor
         var timesteps = scheduler.timesteps
         if let initImage = plan.initImage {
@@ -69,25 +109,10 @@ public struct StableDiffusionPipeline: Sendable {
             latents = random.normal(shape: latentShape) * scheduler.initNoiseSigma
         }
 
-        // A UNet and text encoder that do not belong together (text width, latent channels) fail here, cleanly,
-        // rather than inside the loop.
-        try model.unet.checkInputs(
-            concat(Array(repeating: latents, count: context.shape[0]), axis: 0), encoderHiddenStates: context)
-        let denoiser = GuidedDenoiser(
-            unet: model.unet, context: context, guidanceScale: plan.usesGuidance ? request.guidanceScale : nil,
-            control: plan.controlUnits)
-        try denoiser.checkControlInputs(latents)
         latents = try DenoisingLoop.run(
-            latents: latents, timesteps: timesteps, scheduler: &scheduler, denoiser: denoiser, random: &random,
-            progress: progress)
-
-        let decoded = try model.vae.decode(latents / model.vae.config.scalingFactor, tiling: plan.vaeTiling)
-        let image = try Image(
-            planarFloats: decoded.scalars, width: plan.width, height: plan.height, layout: .rgb, range: .minusOneToOne)
-        return GenerationResult(
-            image: image, latents: latents,
-            parameters: GenerationParameters(request: request, plan: plan, modelName: model.name),
-            controlMaps: plan.controlUnits.map(\.conditionImage))
+            latents: latents, timesteps: timesteps, scheduler: &scheduler,
+            denoiser: makeDenoiser(plan, context: context, latents: latents), random: &random, progress: progress)
+        return try result(plan, latents: latents)
     }
 }
 

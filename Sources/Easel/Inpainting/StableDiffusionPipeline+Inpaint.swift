@@ -14,26 +14,15 @@ extension StableDiffusionPipeline {
     /// the image latents, the final latents are blended with them by A1111's latent mask, and the decoded
     /// image gets the original's unmasked pixels back.
     func runInpainting<R: RandomSource>(
-        _ plan: GenerationPlan, random: inout R, progress: (GenerationProgress) -> ProgressAction
+        _ plan: GenerationPlan, inpaint: InpaintPlan, random: inout R, progress: (GenerationProgress) -> ProgressAction
     ) throws -> GenerationResult {
-        guard let inpaint = plan.inpaint else {
-            throw GenerationError.invalidRequest("inpainting needs an init image and a mask")
-        }
         let request = plan.request
-        let embeddings = try PromptEncoder(tokenizer: model.tokenizer, textModel: model.textEncoder).encode(
-            prompt: request.prompt, negativePrompt: request.negativePrompt, syntax: request.promptSyntax,
-            clipSkip: request.clipSkip - 1)
-        let context = plan.usesGuidance ? concat([embeddings.negative, embeddings.positive], axis: 0) : embeddings.positive
-
-        var scheduler = try plan.sampler.make(
-            config: model.schedulerConfig, steps: request.steps, karras: request.karras)
+        var (context, scheduler, latentShape) = try setUp(plan)
         // diffusers' inpaint pipelines call get_timesteps (and so set_begin_index) at every strength.
         let timesteps = try scheduler.startImageToImage(strength: request.strength).timesteps
         let latentChannels = model.vae.config.latentChannels
         let nineChannels = model.unet.config.inChannels == 2 * latentChannels + 1
         let preparation = inpaint.a1111
-        let latentShape = [1, latentChannels, plan.height / model.vae.downscaleFactor,
-                           plan.width / model.vae.downscaleFactor]
         let scalingFactor = model.vae.config.scalingFactor
         func encode(_ pixels: Tensor) throws -> Tensor {
             try scalingFactor * model.vae.encode(pixels, tiling: plan.vaeTiling).sample(using: &random)
@@ -69,14 +58,7 @@ extension StableDiffusionPipeline {
         let maskedImageLatents = try encode(inpaint.maskedImage)
 
         let inpaintChannels = nineChannels ? concat([inpaint.conditioningMask, maskedImageLatents], axis: 1) : nil
-        let unetInput = inpaintChannels.map { concat([latents, $0], axis: 1) } ?? latents
-        try model.unet.checkInputs(
-            concat(Array(repeating: unetInput, count: context.shape[0]), axis: 0), encoderHiddenStates: context)
-        var denoiser = GuidedDenoiser(
-            unet: model.unet, context: context, guidanceScale: plan.usesGuidance ? request.guidanceScale : nil,
-            control: plan.controlUnits)
-        denoiser.inpaintChannels = inpaintChannels
-        try denoiser.checkControlInputs(latents)
+        let denoiser = try makeDenoiser(plan, context: context, latents: latents, inpaintChannels: inpaintChannels)
 
         let m = inpaint.blendMask
         latents = try DenoisingLoop.run(
@@ -96,18 +78,12 @@ extension StableDiffusionPipeline {
             latents = latents * m + imageLatents * (1 - m)
         }
 
-        let decoded = try model.vae.decode(latents / scalingFactor, tiling: plan.vaeTiling)
-        var image = try Image(
-            planarFloats: decoded.scalars, width: plan.width, height: plan.height, layout: .rgb, range: .minusOneToOne)
-        if let overlay = inpaint.originalSizeOverlay {
-            image = try overlay.applied(to: image.resized(
-                width: overlay.rgba.width, height: overlay.rgba.height, resampler: .pillow(.lanczos)))
-        } else if let preparation {
-            image = try preparation.finished(image)
+        return try result(plan, latents: latents) { image in
+            if let overlay = inpaint.originalSizeOverlay {
+                return try overlay.applied(to: image.resized(
+                    width: overlay.rgba.width, height: overlay.rgba.height, resampler: .pillow(.lanczos)))
+            }
+            return try preparation?.finished(image) ?? image
         }
-        return GenerationResult(
-            image: image, latents: latents,
-            parameters: GenerationParameters(request: request, plan: plan, modelName: model.name),
-            controlMaps: plan.controlUnits.map(\.conditionImage))
     }
 }
