@@ -68,8 +68,9 @@ public struct StableDiffusionPipeline: Sendable {
         try model.unet.checkInputs(
             concat(Array(repeating: unetInput, count: context.shape[0]), axis: 0), encoderHiddenStates: context)
         var denoiser = GuidedDenoiser(
-            unet: model.unet, context: context, guidanceScale: plan.usesGuidance ? plan.request.guidanceScale : nil,
-            control: plan.controlUnits)
+            unet: model.unet, context: context,
+            positiveContext: plan.usesGuidance ? chunk(context, count: 2, axis: 0)[1] : context,
+            guidanceScale: plan.usesGuidance ? plan.request.guidanceScale : nil, control: plan.controlUnits)
         denoiser.inpaintChannels = inpaintChannels
         try denoiser.checkControlInputs(latents)
         return denoiser
@@ -123,6 +124,8 @@ struct GuidedDenoiser {
     let unet: UNet2DConditionModel
     /// `[negative; positive]` (batch 2) with guidance, `positive` (batch 1) without.
     let context: Tensor
+    /// The positive embeddings alone (the units that control the conditional half only).
+    let positiveContext: Tensor
     /// nil: no guidance.
     let guidanceScale: Float?
     /// The request's ControlNet units (`ControlResiduals.swift`); none: the plain UNet.

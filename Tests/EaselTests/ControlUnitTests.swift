@@ -27,7 +27,9 @@ import Testing
         let context = random.normal(shape: [2, 77, 32])
         let latents = random.normal(shape: [1, 4, 8, 8])
         let model = try PipelineFixtures.model()
-        return (GuidedDenoiser(unet: model.unet, context: context, guidanceScale: 7.5, control: units), latents)
+        return (GuidedDenoiser(
+            unet: model.unet, context: context, positiveContext: chunk(context, count: 2, axis: 0)[1], guidanceScale: 7.5,
+            control: units), latents)
     }
 
     static func half(_ x: Tensor, _ index: Int) -> Tensor { chunk(x, count: 2, axis: 0)[index] }

@@ -11,6 +11,8 @@ struct PreparedControlUnit {
     let conditionImage: Image
     /// `[1, 3, H, W]` in [0, 1], not normalised: diffusers' `prepare_image` (`pil_to_numpy` then `/ 255`).
     let condition: Tensor
+    /// `condition` twice, for a guided batch `[uncond, cond]` (diffusers' `torch.cat([image] * 2)`), made once.
+    let doubledCondition: Tensor
     /// One factor per residual (down residuals, then mid).
     let scales: [Float]
     /// Run on the conditional half of a guided batch only, the unconditional half getting zero residuals.
@@ -53,6 +55,8 @@ struct PreparedControlUnit {
             (conditionImage, condition) = try Self.conditionMap(unit, width: width, height: height)
         }
 
+        doubledCondition = concat([condition, condition], axis: 0)
+
         switch unit.controlMode {
         case .balanced: scales = net.residualScales(conditioningScale: unit.weight)
         case .guess: scales = net.residualScales(conditioningScale: unit.weight, guessMode: true)
@@ -72,12 +76,8 @@ struct PreparedControlUnit {
     static func conditionMap(_ unit: ControlUnit, width: Int, height: Int) throws -> (Image, Tensor) {
         var map = unit.image
         if let preprocessor = unit.preprocessor {
-            let resolution = unit.pixelPerfect
-                ? ControlUnit.pixelPerfectResolution(
-                    imageWidth: map.width, imageHeight: map.height, width: width, height: height,
-                    resizeMode: unit.resizeMode)
-                : unit.preprocessorResolution
-            map = try preprocessor.annotate(map, options: AnnotationOptions(detectResolution: resolution))
+            map = try preprocessor.annotate(
+                map, options: AnnotationOptions(detectResolution: unit.detectResolution(width: width, height: height)))
         }
         // diffusers' `convert("RGB")`: gray replicated, alpha dropped.
         map = map.droppingAlpha()

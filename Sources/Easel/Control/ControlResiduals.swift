@@ -21,16 +21,15 @@ extension GuidedDenoiser {
                 continue
             }
             if unit.conditionalOnly {
-                let positive = chunk(context, count: 2, axis: 0)[1]
                 let residuals = try unit.net(
-                    scaledLatents, timestep: timestep, encoderHiddenStates: positive, condition: unit.condition,
+                    scaledLatents, timestep: timestep, encoderHiddenStates: positiveContext, condition: unit.condition,
                     scales: unit.scales)
                 parts.append(UNetControlResiduals(
                     down: residuals.down.map(Self.withZeroUnconditionalHalf), mid: Self.withZeroUnconditionalHalf(residuals.mid)))
             } else {
                 parts.append(try unit.net(
                     concat([scaledLatents, scaledLatents], axis: 0), timestep: timestep, encoderHiddenStates: context,
-                    condition: concat([unit.condition, unit.condition], axis: 0), scales: unit.scales))
+                    condition: unit.doubledCondition, scales: unit.scales))
             }
         }
         return try MultiControlNet.sum(parts)
@@ -47,11 +46,9 @@ extension GuidedDenoiser {
         for unit in control {
             if guidanceScale != nil && !unit.conditionalOnly {
                 try unit.net.checkInputs(
-                    concat([latents, latents], axis: 0), encoderHiddenStates: context,
-                    condition: concat([unit.condition, unit.condition], axis: 0))
+                    concat([latents, latents], axis: 0), encoderHiddenStates: context, condition: unit.doubledCondition)
             } else {
-                let embeddings = guidanceScale != nil ? chunk(context, count: 2, axis: 0)[1] : context
-                try unit.net.checkInputs(latents, encoderHiddenStates: embeddings, condition: unit.condition)
+                try unit.net.checkInputs(latents, encoderHiddenStates: positiveContext, condition: unit.condition)
             }
         }
     }

@@ -13,11 +13,7 @@ extension GenerationParameters {
             ("Resize Mode", unit.resizeMode.a1111Name),
         ]
         if let preprocessor = unit.preprocessor, !unit.usesInpaintCondition {
-            let resolution = unit.pixelPerfect
-                ? ControlUnit.pixelPerfectResolution(
-                    imageWidth: unit.image.width, imageHeight: unit.image.height, width: width, height: height,
-                    resizeMode: unit.resizeMode)
-                : unit.preprocessorResolution ?? preprocessor.defaultDetectResolution
+            let resolution = unit.detectResolution(width: width, height: height) ?? preprocessor.defaultDetectResolution
             pairs.append(("Processor Res", String(resolution)))
         }
         pairs += [

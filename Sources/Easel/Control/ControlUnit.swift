@@ -48,6 +48,14 @@ public struct ControlUnit: Sendable {
 
     /// The A1111 extension's `pixel_perfect_resolution`: the raw image's short side times the factor that fits
     /// it to `width` x `height` (the larger factor, or the smaller for resize-and-fill), rounded half to even.
+    /// The detect resolution the preprocessor gets for a `width` x `height` output: pixel perfect's, or
+    /// `preprocessorResolution` (nil: the annotator's default).
+    public func detectResolution(width: Int, height: Int) -> Int? {
+        guard pixelPerfect else { return preprocessorResolution }
+        return Self.pixelPerfectResolution(
+            imageWidth: image.width, imageHeight: image.height, width: width, height: height, resizeMode: resizeMode)
+    }
+
     public static func pixelPerfectResolution(
         imageWidth: Int, imageHeight: Int, width: Int, height: Int, resizeMode: ResizeMode
     ) -> Int {
