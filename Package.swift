@@ -93,9 +93,10 @@ let package = Package(
         // MARK: Examples
         .executableTarget(
             name: "AnnotateSamples",
-            dependencies: ["EaselImage", "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator"],
-            path: "Examples/AnnotateSamples",
-            resources: [.copy("Samples")]),
+            dependencies: ["EaselImage", "AnnotatorCore", "CannyAnnotator", "ScribbleAnnotator", "PoseAnnotator", "ExampleSamples"],
+            path: "Examples/AnnotateSamples"),
+        // The samples every example bundles, once.
+        .target(name: "ExampleSamples", path: "Examples/ExampleSamples", resources: [.copy("Samples")]),
 
         // What the four generation examples share: their common options and the generate-and-write steps.
         .target(
@@ -106,32 +107,30 @@ let package = Package(
             name: "ScribbleToImage",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "Easel", "EaselImage", "ExampleSupport", "ScribbleAnnotator",
+                "Easel", "EaselImage", "ExampleSamples", "ExampleSupport", "ScribbleAnnotator",
             ],
-            path: "Examples/ScribbleToImage",
-            resources: [.copy("Samples")]),
+            path: "Examples/ScribbleToImage"),
         .executableTarget(
             name: "PoseGuided",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "Easel", "EaselImage", "ExampleSupport", "PoseAnnotator",
+                "Easel", "EaselImage", "ExampleSamples", "ExampleSupport", "PoseAnnotator",
             ],
-            path: "Examples/PoseGuided",
-            resources: [.copy("Samples")]),
+            path: "Examples/PoseGuided"),
         .executableTarget(
             name: "Inpaint",
             dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"), "Easel", "EaselImage", "ExampleSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), "Easel", "EaselImage", "ExampleSamples",
+                "ExampleSupport",
             ],
-            path: "Examples/Inpaint",
-            resources: [.copy("Samples")]),
+            path: "Examples/Inpaint"),
         .executableTarget(
             name: "Outpaint",
             dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"), "Easel", "EaselImage", "ExampleSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), "Easel", "EaselImage", "ExampleSamples",
+                "ExampleSupport",
             ],
-            path: "Examples/Outpaint",
-            resources: [.copy("Samples")]),
+            path: "Examples/Outpaint"),
 
         // MARK: Tests
         .target(

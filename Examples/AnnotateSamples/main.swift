@@ -6,6 +6,7 @@
 import AnnotatorCore
 import CannyAnnotator
 import EaselImage
+import ExampleSamples
 import Foundation
 import PoseAnnotator
 import ScribbleAnnotator
@@ -38,9 +39,7 @@ func run() -> Int32 {
     do {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for job in jobs {
-            guard let url = Bundle.module.url(forResource: "Samples/" + job.sample, withExtension: nil) else {
-                throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: job.sample])
-            }
+            let url = try ExampleSamples.url(job.sample)
             let started = Date()
             let map = try job.annotator.annotate(try Image.load(from: url))
             let destination = folder.appendingPathComponent(job.output)
@@ -49,9 +48,7 @@ func run() -> Int32 {
             print("\(job.annotator.name) on \(job.sample): wrote \(destination.path) (\(map.width)x\(map.height), \(String(format: "%.2f", seconds)) s)")
         }
         // A pose posed by numbers: the A1111 ControlNet extension's JSON drawn as the openpose ControlNet's map.
-        guard let poseURL = Bundle.module.url(forResource: "Samples/pose_arms_up.json", withExtension: nil) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "pose_arms_up.json"])
-        }
+        let poseURL = try ExampleSamples.url("pose_arms_up.json")
         let figure = try PoseJSON.read(from: poseURL)
         let poseMap = try PoseDrawing.draw(figure)
         let destination = folder.appendingPathComponent("pose_arms_up_pose.png")

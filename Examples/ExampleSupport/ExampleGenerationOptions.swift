@@ -61,7 +61,7 @@ public struct ExampleGenerationOptions: ParsableArguments {
             print("step \(progress.step)/\(progress.totalSteps)")
             return .proceed
         }
-        let path = output ?? defaultOutput
+        let path = outputPath(default: defaultOutput)
         try result.writePNG(to: URL(fileURLWithPath: path))
         print("wrote \(path) (\(result.image.width)x\(result.image.height))")
         return result
@@ -69,12 +69,4 @@ public struct ExampleGenerationOptions: ParsableArguments {
 
     /// Where the picture goes: `--output` or the example's default.
     public func outputPath(default name: String) -> String { output ?? name }
-}
-
-/// A sample bundled with an example (`Samples/NAME` in its resources).
-public func bundledSample(_ name: String, in bundle: Bundle) throws -> URL {
-    guard let url = bundle.url(forResource: "Samples/" + name, withExtension: nil) else {
-        throw ValidationError("the bundled \(name) is missing from this build")
-    }
-    return url
 }

@@ -8,6 +8,7 @@
 import ArgumentParser
 import Easel
 import EaselImage
+import ExampleSamples
 import ExampleSupport
 import Foundation
 
@@ -42,7 +43,7 @@ struct Inpaint: ParsableCommand {
 
     func run() throws {
         let photo = try Image.load(
-            from: image.map { URL(fileURLWithPath: $0) } ?? bundledSample("chelsea.png", in: .module))
+            from: image.map { URL(fileURLWithPath: $0) } ?? ExampleSamples.url("chelsea.png"))
         let region = try mask.map { try Mask.load(from: URL(fileURLWithPath: $0), for: photo) } ?? ellipse(over: photo)
 
         var options = A1111InpaintOptions()

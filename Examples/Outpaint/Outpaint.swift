@@ -5,6 +5,7 @@
 import ArgumentParser
 import Easel
 import EaselImage
+import ExampleSamples
 import ExampleSupport
 import Foundation
 
@@ -44,7 +45,7 @@ struct Outpaint: ParsableCommand {
 
     func run() throws {
         let photo = try Image.load(
-            from: image.map { URL(fileURLWithPath: $0) } ?? bundledSample("chelsea.png", in: .module))
+            from: image.map { URL(fileURLWithPath: $0) } ?? ExampleSamples.url("chelsea.png"))
         let amounts = try sides()
         var request = common.request(prompt: "a cat lying on a sofa in a cozy living room, photograph", seed: 11)
         var outpainting = Outpainting(left: amounts[0], top: amounts[1], right: amounts[2], bottom: amounts[3])

@@ -7,6 +7,7 @@
 import ArgumentParser
 import Easel
 import EaselImage
+import ExampleSamples
 import ExampleSupport
 import Foundation
 import PoseAnnotator
@@ -61,7 +62,7 @@ struct PoseGuided: ParsableCommand {
             let annotator = try PoseAnnotator(contentsOf: URL(fileURLWithPath: poseModel))
             return try annotator.annotate(try Image.load(from: URL(fileURLWithPath: photo)))
         }
-        let url = try pose.map { URL(fileURLWithPath: $0) } ?? bundledSample("pose_arms_up.json", in: .module)
+        let url = try pose.map { URL(fileURLWithPath: $0) } ?? ExampleSamples.url("pose_arms_up.json")
         return try PoseDrawing.draw(PoseJSON.read(from: url))
     }
 }

@@ -8,6 +8,7 @@
 import ArgumentParser
 import Easel
 import EaselImage
+import ExampleSamples
 import ExampleSupport
 import Foundation
 import ScribbleAnnotator
@@ -35,7 +36,7 @@ struct ScribbleToImage: ParsableCommand {
 
     func run() throws {
         let drawing = try Image.load(
-            from: scribble.map { URL(fileURLWithPath: $0) } ?? bundledSample("scribble_house.png", in: .module))
+            from: scribble.map { URL(fileURLWithPath: $0) } ?? ExampleSamples.url("scribble_house.png"))
         var unit = ControlUnit(
             controlNet: try LoadedControlNet(contentsOf: URL(fileURLWithPath: controlnet!)), image: drawing)
         unit.preprocessor = ScribbleAnnotator()

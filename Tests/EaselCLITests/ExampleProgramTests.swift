@@ -68,7 +68,7 @@ import Testing
             program: "inpaint")
         #expect(result.status == 0, "\(result.standardError)")
         let picture = try Image.load(from: output)
-        let photo = try Image.load(from: Self.examples.appendingPathComponent("Inpaint/Samples/chelsea.png"))
+        let photo = try Image.load(from: Self.examples.appendingPathComponent("ExampleSamples/Samples/chelsea.png"))
         #expect(picture.width == photo.width && picture.height == photo.height)
         for (x, y) in [(0, 0), (photo.width - 1, 0), (0, photo.height - 1), (photo.width - 1, photo.height - 1), (20, 150)] {
             for c in 0..<3 { #expect(picture[x, y, c] == photo[x, y, c], "(\(x), \(y))") }
@@ -85,7 +85,7 @@ import Testing
             program: "outpaint")
         #expect(result.status == 0, "\(result.standardError)")
         let picture = try Image.load(from: output)
-        let photo = try Image.load(from: Self.examples.appendingPathComponent("Outpaint/Samples/chelsea.png"))
+        let photo = try Image.load(from: Self.examples.appendingPathComponent("ExampleSamples/Samples/chelsea.png"))
         #expect(picture.width == photo.width + 256 && picture.height == photo.height)
         var same = true
         for y in 0..<photo.height {

@@ -196,7 +196,7 @@ def allow_clip_skip(text_encoder):
 
 def init_image():
     path = os.path.join(OUT, "Pipeline_init.png")
-    photo = Image.open(os.path.join(ROOT, "Examples", "AnnotateSamples", "Samples", "chelsea.png")).convert("RGB")
+    photo = Image.open(os.path.join(ROOT, "Examples", "ExampleSamples", "Samples", "chelsea.png")).convert("RGB")
     photo.resize((64, 64), Image.LANCZOS).save(path)
     return Image.open(path).convert("RGB")
 
