@@ -128,19 +128,10 @@ public struct ControlNetModel: Sendable {
         }
     }
 
-    /// `torch.mean(x, dim=(2, 3), keepdim=True)` broadcast back to `x`'s shape (each plane filled with its mean,
-    /// summed in double).
+    /// `torch.mean(x, dim=(2, 3), keepdim=True)` broadcast back to `x`'s shape (each plane filled with its mean).
     static func spatialMean(_ x: Tensor) -> Tensor {
-        let plane = x.shape[2] * x.shape[3]
-        return Tensor(shape: x.shape, initializingWith: { out in
-            x.withUnsafeBufferPointer { input in
-                for start in stride(from: 0, to: input.count, by: max(plane, 1)) {
-                    var sum = 0.0
-                    for index in start..<(start + plane) { sum += Double(input[index]) }
-                    let mean = Float(sum / Double(plane))
-                    for index in start..<(start + plane) { out[index] = mean }
-                }
-            }
-        })
+        var out = Tensor(zeros: x.shape)
+        out += adaptiveAvgPool2d(x, outputSize: 1)
+        return out
     }
 }

@@ -35,15 +35,18 @@ public struct PromptEncoder: Sendable {
             return (positive, negative)
         case .a1111:
             let chunker = A1111PromptChunker(tokenizer: tokenizer)
-            var positive = try encodeA1111(chunker.chunks(prompt), clipSkip: clipSkip)
-            var negative = try encodeA1111(chunker.chunks(negativePrompt), clipSkip: clipSkip)
-            let (positiveChunks, negativeChunks) = (positive.count, negative.count)
-            if positiveChunks != negativeChunks {
-                let empty = try encodeA1111(chunker.chunks(""), clipSkip: clipSkip)
-                if positiveChunks < negativeChunks {
-                    positive += Array(repeating: empty[0], count: negativeChunks - positiveChunks)
+            let (positiveChunks, negativeChunks) = (try chunker.chunks(prompt), try chunker.chunks(negativePrompt))
+            var positive = try encodeA1111(positiveChunks, clipSkip: clipSkip)
+            var negative = try encodeA1111(negativeChunks, clipSkip: clipSkip)
+            if positive.count != negative.count {
+                // The empty prompt's chunk; already encoded when either prompt is empty (the usual negative).
+                let emptyChunks = try chunker.chunks("")
+                let empty = negativeChunks == emptyChunks ? negative[0]
+                    : positiveChunks == emptyChunks ? positive[0] : try encodeA1111(emptyChunks, clipSkip: clipSkip)[0]
+                if positive.count < negative.count {
+                    positive += Array(repeating: empty, count: negative.count - positive.count)
                 } else {
-                    negative += Array(repeating: empty[0], count: positiveChunks - negativeChunks)
+                    negative += Array(repeating: empty, count: positive.count - negative.count)
                 }
             }
             return (concat(positive, axis: 1), concat(negative, axis: 1))

@@ -28,15 +28,7 @@ public struct TimestepEmbedding: Sendable {
     public func callAsFunction(timestep: Float, batch: Int) -> Tensor {
         let row = linear2(silu(linear1(Self.sinusoids(timestep: timestep, width: projectionWidth,
                                                          flipSinToCos: flipSinToCos, freqShift: freqShift))))
-        guard batch != 1 else { return row }
-        let width = row.shape[1]
-        return Tensor(shape: [batch, width]) { out in
-            row.withUnsafeBufferPointer { source in
-                for b in 0..<batch {
-                    for i in 0..<width { out[b * width + i] = source[i] }
-                }
-            }
-        }
+        return batch == 1 ? row : concat(Array(repeating: row, count: batch), axis: 0)
     }
 
     /// diffusers' `get_timestep_embedding(t, width, flip_sin_to_cos, downscale_freq_shift=freqShift)` for one
