@@ -13,11 +13,9 @@ extension ControlNetConfig {
         encoder.layersPerBlock = .int(shape.layersPerBlock)
         encoder.downBlockTypes = shape.downBlockTypes
         if let width = shape.crossAttentionDim { encoder.crossAttentionDim = .int(width) }
-        encoder.transformerLayersPerBlock = Set(shape.transformerLayersPerBlock).count == 1
-            ? .int(shape.transformerLayersPerBlock[0]) : .list(shape.transformerLayersPerBlock)
+        encoder.transformerLayersPerBlock = .init(collapsing: shape.transformerLayersPerBlock)
         encoder.useLinearProjection = shape.useLinearProjection
-        encoder.attentionHeadDim = Set(shape.attentionHeadDim).count == 1
-            ? .int(shape.attentionHeadDim[0]) : .list(shape.attentionHeadDim)
+        encoder.attentionHeadDim = .init(collapsing: shape.attentionHeadDim)
         encoder.normNumGroups = 32
         conditioningChannels = shape.conditioningChannels
         conditioningEmbeddingOutChannels = shape.conditioningEmbeddingOutChannels

@@ -19,11 +19,7 @@ enum AttentionTokenizer {
         let scalars = Array(prompt.unicodeScalars)
         var tokens: [Token] = []
         var position = 0
-        func string(_ range: Range<Int>) -> String {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[range])
-            return String(view)
-        }
+        func string(_ range: Range<Int>) -> String { AddedTokenSplitter.string(scalars[range]) }
         while position < scalars.count {
             let scalar = scalars[position]
             let next = position + 1 < scalars.count ? scalars[position + 1] : nil

@@ -9,11 +9,7 @@ enum BreakSplitter {
         var parts: [String] = []
         var partStart = 0
         var position = 0
-        func string(_ range: Range<Int>) -> String {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[range])
-            return String(view)
-        }
+        func string(_ range: Range<Int>) -> String { AddedTokenSplitter.string(scalars[range]) }
         // The leftmost match starts at the first of the white space run before a BREAK (but not before the end
         // of the previous match), so scan for BREAK and widen over white space on both sides.
         while position + word.count <= scalars.count {
@@ -38,13 +34,6 @@ enum BreakSplitter {
 
     /// Python's `\w` for str patterns: alphanumeric (letters and numbers of every category) or `_`.
     private static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar == "_" { return true }
-        switch scalar.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-            .decimalNumber, .letterNumber, .otherNumber:
-            return true
-        default:
-            return false
-        }
+        scalar == "_" || CLIPPreTokenizer.isLetter(scalar) || CLIPPreTokenizer.isNumber(scalar)
     }
 }

@@ -59,7 +59,8 @@ struct AddedTokenSplitter: Sendable {
         return pieces
     }
 
-    private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+    /// The string of a run of scalars (used by the prompt parsers too).
+    static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars)
         return String(view)

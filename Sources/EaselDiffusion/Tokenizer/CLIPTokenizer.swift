@@ -14,8 +14,6 @@ public struct CLIPTokenizer: Sendable {
     public let eosTokenID: Int32
     /// SD 1.x: `<|endoftext|>` (49407); SD 2.x: `!` (0).
     public let padTokenID: Int32
-    /// The id a character outside the vocabulary becomes (`<|endoftext|>`).
-    public let unknownTokenID: Int32?
     /// `model_max_length`: the padded length (SD: 77).
     public let maxLength: Int
     /// The added tokens, in the order they were added.
@@ -80,7 +78,6 @@ public struct CLIPTokenizer: Sendable {
             }
         }
         (bosTokenID, eosTokenID, padTokenID) = (ids[0], ids[1], ids[3])
-        unknownTokenID = vocabulary[unknown.content]
         self.maxLength = maxLength
         self.addedTokens = added
         model = try BytePairModel(

@@ -16,10 +16,9 @@ extension UNet2DConditionConfig {
         downBlockTypes = shape.downBlockTypes
         upBlockTypes = shape.upBlockTypes
         if let width = shape.crossAttentionDim { crossAttentionDim = .int(width) }
-        transformerLayersPerBlock = Set(shape.transformerLayersPerBlock).count == 1
-            ? .int(shape.transformerLayersPerBlock[0]) : .list(shape.transformerLayersPerBlock)
+        transformerLayersPerBlock = IntOrList(collapsing: shape.transformerLayersPerBlock)
         useLinearProjection = shape.useLinearProjection
-        attentionHeadDim = Set(shape.attentionHeadDim).count == 1 ? .int(shape.attentionHeadDim[0]) : .list(shape.attentionHeadDim)
+        attentionHeadDim = IntOrList(collapsing: shape.attentionHeadDim)
         normNumGroups = 32
         timeEmbeddingDim = shape.timeEmbeddingDim == 4 * shape.blockOutChannels[0] ? nil : shape.timeEmbeddingDim
     }

@@ -14,6 +14,11 @@ public struct UNet2DConditionConfig: Codable, Sendable, Equatable {
         case int(Int)
         case list([Int])
 
+        /// `.int` when every level has the same value (how diffusers' configs write it), else `.list`.
+        public init(collapsing values: [Int]) {
+            self = Set(values).count == 1 ? .int(values[0]) : .list(values)
+        }
+
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let value = try? container.decode(Int.self) {

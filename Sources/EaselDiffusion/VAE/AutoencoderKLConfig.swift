@@ -134,15 +134,11 @@ public struct AutoencoderKLConfig: Codable, Sendable, Equatable {
         latentChannels = try c.decodeIfPresent(Int.self, forKey: .latentChannels) ?? d.latentChannels
         normNumGroups = try c.decodeIfPresent(Int.self, forKey: .normNumGroups) ?? d.normNumGroups
         // An int, or a [height, width] list whose first entry diffusers uses.
-        if try !c.contains(.sampleSize) || c.decodeNil(forKey: .sampleSize) {
-            sampleSize = d.sampleSize
-        } else if let size = try? c.decode(Int.self, forKey: .sampleSize) {
-            sampleSize = size
-        } else {
-            let sizes = try c.decode([Int].self, forKey: .sampleSize)
-            guard let first = sizes.first else {
-                throw WeightError.invalidConfiguration("sample_size is an empty list")
-            }
+        switch try c.decodeIfPresent(UNet2DConditionConfig.IntOrList.self, forKey: .sampleSize) {
+        case nil: sampleSize = d.sampleSize
+        case .int(let size)?: sampleSize = size
+        case .list(let sizes)?:
+            guard let first = sizes.first else { throw WeightError.invalidConfiguration("sample_size is an empty list") }
             sampleSize = first
         }
         scalingFactor = try c.decodeIfPresent(Float.self, forKey: .scalingFactor) ?? d.scalingFactor
