@@ -109,18 +109,13 @@ public struct ControlNetModel: Sendable {
     /// channel count, text embeddings of another width or batch, a condition image that is not the latents' size
     /// times `config.conditioningDownsamplingFactor` (or of another batch or channel count).
     public func checkInputs(_ sample: Tensor, encoderHiddenStates: Tensor, condition: Tensor) throws {
-        let inChannels = encoder.convIn.weight.shape[1]
-        guard sample.rank == 4, sample.shape[1] == inChannels, sample.shape.allSatisfy({ $0 > 0 }) else {
-            throw ControlNetInputError.sample(shape: sample.shape, inChannels: inChannels)
+        switch encoder.inputProblem(sample, encoderHiddenStates: encoderHiddenStates) {
+        case .sample(let inChannels)?: throw ControlNetInputError.sample(shape: sample.shape, inChannels: inChannels)
+        case .encoderHiddenStates(let batch, let width)?:
+            throw ControlNetInputError.encoderHiddenStates(shape: encoderHiddenStates.shape, batch: batch, width: width)
+        case nil: break
         }
-        // The width the mid block's cross-attention reads (every SD ControlNet has one cross_attention_dim).
-        let width = encoder.midBlock.attentions.first?.blocks.first?.crossAttention.toKey.weight.shape[1]
         let batch = sample.shape[0]
-        guard encoderHiddenStates.rank == 3, encoderHiddenStates.shape[0] == batch, encoderHiddenStates.shape[1] > 0,
-              width == nil || encoderHiddenStates.shape[2] == width
-        else {
-            throw ControlNetInputError.encoderHiddenStates(shape: encoderHiddenStates.shape, batch: batch, width: width ?? 0)
-        }
         let factor = config.conditioningDownsamplingFactor
         let expected = [batch, config.conditioningChannels, sample.shape[2] * factor, sample.shape[3] * factor]
         guard condition.shape == expected else {

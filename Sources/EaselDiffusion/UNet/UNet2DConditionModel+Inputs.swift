@@ -30,17 +30,13 @@ extension UNet2DConditionModel {
     public func checkInputs(
         _ sample: Tensor, encoderHiddenStates: Tensor, controlResiduals: UNetControlResiduals? = nil
     ) throws {
-        guard sample.rank == 4, sample.shape[1] == config.inChannels, sample.shape.allSatisfy({ $0 > 0 }) else {
-            throw UNetInputError.sample(shape: sample.shape, inChannels: config.inChannels)
+        switch encoder.inputProblem(sample, encoderHiddenStates: encoderHiddenStates) {
+        case .sample(let inChannels)?: throw UNetInputError.sample(shape: sample.shape, inChannels: inChannels)
+        case .encoderHiddenStates(let batch, let width)?:
+            throw UNetInputError.encoderHiddenStates(shape: encoderHiddenStates.shape, batch: batch, width: width)
+        case nil: break
         }
-        // The width the mid block's cross-attention reads (every SD UNet has one cross_attention_dim).
-        let width = encoder.midBlock.attentions.first?.blocks.first?.crossAttention.toKey.weight.shape[1]
         let batch = sample.shape[0]
-        guard encoderHiddenStates.rank == 3, encoderHiddenStates.shape[0] == batch, encoderHiddenStates.shape[1] > 0,
-              width == nil || encoderHiddenStates.shape[2] == width
-        else {
-            throw UNetInputError.encoderHiddenStates(shape: encoderHiddenStates.shape, batch: batch, width: width ?? 0)
-        }
         guard let controlResiduals else { return }
         let expected = encoder.skipShapes(batch: batch, height: sample.shape[2], width: sample.shape[3])
         guard controlResiduals.down.count == expected.down.count else {
@@ -52,5 +48,28 @@ extension UNet2DConditionModel {
         guard controlResiduals.mid.shape == expected.mid else {
             throw UNetInputError.controlResidual(index: nil, shape: controlResiduals.mid.shape, expected: expected.mid)
         }
+    }
+}
+
+extension UNetEncoder {
+    /// What makes `sample` and `encoderHiddenStates` unusable by this encoder (the UNet's or a ControlNet's):
+    /// latents of another channel count, or text embeddings of another batch or width.
+    enum InputProblem {
+        case sample(inChannels: Int)
+        case encoderHiddenStates(batch: Int, width: Int)
+    }
+
+    func inputProblem(_ sample: Tensor, encoderHiddenStates: Tensor) -> InputProblem? {
+        let inChannels = convIn.weight.shape[1]
+        guard sample.rank == 4, sample.shape[1] == inChannels, sample.shape.allSatisfy({ $0 > 0 }) else {
+            return .sample(inChannels: inChannels)
+        }
+        // The width the mid block's cross-attention reads (every SD UNet and ControlNet has one cross_attention_dim).
+        let width = midBlock.attentions.first?.blocks.first?.crossAttention.toKey.weight.shape[1]
+        let batch = sample.shape[0]
+        guard encoderHiddenStates.rank == 3, encoderHiddenStates.shape[0] == batch, encoderHiddenStates.shape[1] > 0,
+              width == nil || encoderHiddenStates.shape[2] == width
+        else { return .encoderHiddenStates(batch: batch, width: width ?? 0) }
+        return nil
     }
 }
