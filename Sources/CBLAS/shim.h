@@ -3,7 +3,7 @@
 #include <cblas.h>
 // Thread control, so callers that parallelise themselves can keep OpenBLAS from oversubscribing.
 void openblas_set_num_threads(int num_threads);
-int openblas_get_num_threads(void);
+
 // glibc's allocator knobs (mallopt), which the SwiftGlibc module does not export: EaselTensor's
 // LargeAllocations keeps the large buffers around GEMMs in the heap instead of a fresh mmap per op.
 #if defined(__GLIBC__)

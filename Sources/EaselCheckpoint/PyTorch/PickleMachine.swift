@@ -172,17 +172,15 @@ struct PickleMachine {
             let callable = try pop()
             stack.append(try call(callable, arguments))
         case 0x81:  // NEWOBJ
-            let arguments = try pop()
-            let type = try pop()
-            stack.append(try instantiate(type, arguments))
+            _ = try pop()  // arguments: the allowed types take none that matter
+            stack.append(try instantiate(try pop()))
         case 0x92:  // NEWOBJ_EX
             _ = try pop()  // keyword arguments
-            let arguments = try pop()
-            let type = try pop()
-            stack.append(try instantiate(type, arguments))
+            _ = try pop()  // arguments
+            stack.append(try instantiate(try pop()))
         case 0x62:  // BUILD
-            let state = try pop()
-            try build(try top(), state: state)
+            _ = try pop()  // state: dropped (see build)
+            try build(try top())
         case 0x51:  // BINPERSID
             stack.append(.storage(try storage(persistentID: try pop())))
         default:
@@ -236,7 +234,7 @@ struct PickleMachine {
     }
 
     /// NEWOBJ: `cls.__new__(cls, *arguments)`.
-    private mutating func instantiate(_ type: PickleValue, _ arguments: PickleValue) throws(PyTorchReadError) -> PickleValue {
+    private mutating func instantiate(_ type: PickleValue) throws(PyTorchReadError) -> PickleValue {
         switch type {
         case .global(.orderedDict): return .dict(heap.addDict())
         case .global(.inert(let name)): return .object(name)
@@ -246,7 +244,7 @@ struct PickleMachine {
 
     /// BUILD: `__setstate__`. State is dropped for the values that may carry some (an OrderedDict's
     /// `_metadata`, a Parameter's attributes, inert objects); no other value accepts it.
-    private func build(_ target: PickleValue, state: PickleValue) throws(PyTorchReadError) {
+    private func build(_ target: PickleValue) throws(PyTorchReadError) {
         switch target {
         case .dict, .tensor, .object: return
         default: throw .invalid("BUILD on \(target.kind)")

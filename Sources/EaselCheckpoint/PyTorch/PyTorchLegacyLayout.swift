@@ -49,9 +49,8 @@ struct PyTorchLegacyLayout {
             guard let count = reader.u64(at: position), let elements = Int(exactly: count) else {
                 throw .invalid("it ends at byte \(bytes.count), before the size of storage '\(key)' (truncated?)")
             }
-            let (length, overflow) = elements.multipliedReportingOverflow(by: reference.type.dataType.byteSize)
             let start = position + 8
-            guard !overflow, length <= bytes.count - start else {
+            guard let length = reference.type.dataType.byteCount(elements: elements), length <= bytes.count - start else {
                 throw .invalid("storage '\(key)' (\(elements) elements) runs past the end of the \(bytes.count)-byte file (truncated?)")
             }
             ranges[key] = start..<(start + length)

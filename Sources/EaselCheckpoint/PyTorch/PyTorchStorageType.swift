@@ -76,8 +76,5 @@ struct PyTorchStorageReference: Equatable {
     var elementCount: Int
 
     /// The storage's size in bytes, or nil on overflow.
-    var byteCount: Int? {
-        let (bytes, overflow) = elementCount.multipliedReportingOverflow(by: type.dataType.byteSize)
-        return overflow ? nil : bytes
-    }
+    var byteCount: Int? { type.dataType.byteCount(elements: elementCount) }
 }
