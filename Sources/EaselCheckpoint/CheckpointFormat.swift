@@ -20,15 +20,10 @@ enum CheckpointFormat {
     /// safetensors. A `.ckpt`/`.pth` that is neither a zip nor a pickle but a valid safetensors file (a
     /// renamed conversion) is read as safetensors; otherwise the PyTorch reader's error stands.
     static func openWeightFile(_ url: URL) throws -> any CheckpointWeightFile {
-        if isPickleName(url) {
-            do {
-                return try PyTorchCheckpointFile(contentsOf: url)
-            } catch CheckpointError.invalidPyTorchFile(let path, let reason) {
-                if recognise(url) == nil, let file = try? SafetensorsFile(contentsOf: url) { return file }
-                throw CheckpointError.invalidPyTorchFile(path: path, reason: reason)
-            }
-        }
-        return try openSafetensors(url)
+        guard isPickleName(url) else { return try openSafetensors(url) }
+        // Not a zip or a pickle by its first bytes: a renamed safetensors file, or else the reader's error.
+        if recognise(url) == nil, let file = try? SafetensorsFile(contentsOf: url) { return file }
+        return try PyTorchCheckpointFile(contentsOf: url)
     }
 
     /// Opens a safetensors file inside a model folder: refuses pickle checkpoints by name, and explains
