@@ -49,8 +49,7 @@ struct PreparedControlUnit {
             guard let inpaint else {
                 throw refuse("the inpaint condition needs an inpainting or outpainting request (an init image and a mask)")
             }
-            conditionImage = inpaint.controlConditionImage
-            condition = inpaint.controlCondition
+            (condition, conditionImage) = try inpaint.controlCondition()
         } else {
             (conditionImage, condition) = try Self.conditionMap(unit, width: width, height: height)
         }

@@ -21,14 +21,13 @@ struct InpaintPlan {
     /// image is resized back to that size and this is laid over it, so the result keeps the input's size and
     /// pixels where A1111 would return the generation size (`finished` is not used then).
     let originalSizeOverlay: InpaintOverlay?
-    /// `[1, 3, H, W]`: the ControlNet v1.1 inpaint condition (image in [0, 1], repainted pixels -1).
-    let controlCondition: Tensor
-    /// The condition as a picture (repainted pixels black), for `GenerationResult.controlMaps`.
-    let controlConditionImage: Image
+    /// The image and mask the ControlNet v1.1 inpaint condition is made from (`controlCondition()`), kept
+    /// until a unit asks for it.
+    private let conditionSource: (image: Image, mask: Mask)
+    private let size: (width: Int, height: Int)
 
     init(source: Image, mask: Mask, method: InpaintMethod, width: Int, height: Int, latentFactor: Int) throws {
         let inputs: DiffusersInpaintInputs
-        let conditionSource: (image: Image, mask: Mask)
         switch method {
         case .diffusers:
             inputs = try DiffusersInpaintInputs(
@@ -36,14 +35,7 @@ struct InpaintPlan {
             blendMask = Tensor(shape: [1, 1, inputs.latentHeight, inputs.latentWidth], scalars: inputs.latentMask)
             a1111 = nil
             originalSizeOverlay = nil
-            // The condition is made from the image and mask at the generation size, as diffusers' docs make it
-            // from images of that size (`make_inpaint_condition`).
-            let rgb = source.droppingAlpha()
-            conditionSource = rgb.width == width && rgb.height == height
-                ? (rgb, mask)
-                : (try rgb.resized(width: width, height: height, resampler: .pillow(.lanczos)),
-                   Mask(try mask.image.resized(width: width, height: height, resampler: .pillow(.lanczos)),
-                        rule: .luminance))
+            conditionSource = (source.droppingAlpha(), mask)
         case .a1111(let options):
             let preparation = try A1111InpaintPreparation(
                 image: source, mask: mask, width: width, height: height, options: options)
@@ -69,9 +61,24 @@ struct InpaintPlan {
         image = Tensor(shape: [1, 3, height, width], scalars: inputs.image)
         maskedImage = Tensor(shape: [1, 3, height, width], scalars: inputs.maskedImage)
         conditioningMask = Tensor(shape: [1, 1, inputs.latentHeight, inputs.latentWidth], scalars: inputs.latentMask)
-        let condition = try conditionSource.image.controlNetInpaintCondition(mask: conditionSource.mask)
-        controlCondition = Tensor(shape: [1, 3, height, width], scalars: condition)
-        controlConditionImage = try Image(
-            planarFloats: condition.map { max($0, 0) }, width: width, height: height, layout: .rgb, range: .zeroToOne)
+        size = (width, height)
+    }
+
+    /// The ControlNet v1.1 inpaint condition at the generation size: `[1, 3, H, W]` (image in [0, 1], repainted
+    /// pixels -1), and as a picture (repainted pixels black) for `GenerationResult.controlMaps`. Made from the
+    /// image and mask at the generation size, as diffusers' docs make it from images of that size
+    /// (`make_inpaint_condition`); A1111's prepared image and mask already have it.
+    func controlCondition() throws -> (tensor: Tensor, image: Image) {
+        var (image, mask) = conditionSource
+        let (width, height) = size
+        if image.width != width || image.height != height {
+            image = try image.resized(width: width, height: height, resampler: .pillow(.lanczos))
+            mask = Mask(try mask.image.resized(width: width, height: height, resampler: .pillow(.lanczos)), rule: .luminance)
+        }
+        let condition = try image.controlNetInpaintCondition(mask: mask)
+        return (
+            Tensor(shape: [1, 3, height, width], scalars: condition),
+            try Image(planarFloats: condition.map { max($0, 0) }, width: width, height: height, layout: .rgb,
+                      range: .zeroToOne))
     }
 }
