@@ -35,36 +35,27 @@ extension PixelRegion {
         var (x1, y1, x2, y2) = (self.x1, self.y1, self.x2, self.y2)
         let ratioCrop = Double(x2 - x1) / Double(y2 - y1)
         let ratioProcessing = Double(processingWidth) / Double(processingHeight)
+        /// Grows `low..<high` by `diff` (half each side, floor first), then shifts it back inside `0...limit`.
+        func grow(_ low: inout Int, _ high: inout Int, by diff: Int, limit: Int) {
+            low -= floorDivide(diff, 2)
+            high += diff - floorDivide(diff, 2)
+            if high >= limit {
+                let overflow = high - limit
+                high -= overflow
+                low -= overflow
+            }
+            if low < 0 {
+                high -= low
+                low = 0
+            }
+            if high >= limit { high = limit }
+        }
         if ratioCrop > ratioProcessing {
             let desiredHeight = Double(x2 - x1) / ratioProcessing
-            let diff = Int(desiredHeight - Double(y2 - y1))
-            y1 -= floorDivide(diff, 2)
-            y2 += diff - floorDivide(diff, 2)
-            if y2 >= imageHeight {
-                let overflow = y2 - imageHeight
-                y2 -= overflow
-                y1 -= overflow
-            }
-            if y1 < 0 {
-                y2 -= y1
-                y1 = 0
-            }
-            if y2 >= imageHeight { y2 = imageHeight }
+            grow(&y1, &y2, by: Int(desiredHeight - Double(y2 - y1)), limit: imageHeight)
         } else {
             let desiredWidth = Double(y2 - y1) * ratioProcessing
-            let diff = Int(desiredWidth - Double(x2 - x1))
-            x1 -= floorDivide(diff, 2)
-            x2 += diff - floorDivide(diff, 2)
-            if x2 >= imageWidth {
-                let overflow = x2 - imageWidth
-                x2 -= overflow
-                x1 -= overflow
-            }
-            if x1 < 0 {
-                x2 -= x1
-                x1 = 0
-            }
-            if x2 >= imageWidth { x2 = imageWidth }
+            grow(&x1, &x2, by: Int(desiredWidth - Double(x2 - x1)), limit: imageWidth)
         }
         return PixelRegion(x1: x1, y1: y1, x2: x2, y2: y2)
     }
